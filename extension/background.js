@@ -1,0 +1,227 @@
+// Service worker (an event page in Firefox): keeps the index in sync, matches tabs locally, sets
+// the badge, and answers the overlay. Tab URLs are matched here and never leave the browser.
+
+import {
+  SYNC_ALARM,
+  ensureSyncAlarm,
+  platformForUrl,
+  readIndex,
+  syncIndex,
+} from './lib/index-store.js';
+import { hideOnSite, readSettings } from './lib/settings.js';
+import { loadTranslator, resolveLanguage } from './lib/i18n.js';
+import { KINDS, claimCountLabel, formatCount, kindLabel, pickHeadline } from './lib/format.js';
+
+const BADGE_COLOUR = '#8a3b12';
+
+let indexPromise = null;
+let syncPromise = null;
+
+/** The index in use, read once per worker life and again whenever storage changes it. */
+function currentIndex() {
+  if (!indexPromise) {
+    indexPromise = readIndex().catch((error) => {
+      indexPromise = null;
+      throw error;
+    });
+  }
+  return indexPromise;
+}
+
+/** One sync at a time: install, start-up, the alarm and "Sync now" may meet. */
+function sync() {
+  if (!syncPromise) {
+    syncPromise = syncIndex().finally(() => {
+      syncPromise = null;
+    });
+  }
+  return syncPromise;
+}
+
+async function currentTranslator() {
+  const { language } = await readSettings();
+  return loadTranslator(resolveLanguage(language, chrome.i18n.getUILanguage()));
+}
+
+async function updateBadge(tabId, url) {
+  const { index } = await currentIndex();
+  const found = url ? platformForUrl(url, index) : null;
+  const total = found ? found.platform.total : 0;
+  const text = total > 999 ? '999+' : total > 0 ? String(total) : '';
+  try {
+    await chrome.action.setBadgeText({ tabId, text });
+    const { lang, t } = await currentTranslator();
+    await chrome.action.setTitle({
+      tabId,
+      title: text
+        ? t('actionTitlePlatform', found.platform.name, claimCountLabel(total, lang, t))
+        : t('actionTitle'),
+    });
+  } catch {
+    // The tab closed while we were matching it.
+  }
+}
+
+async function updateAllBadges() {
+  const tabs = await chrome.tabs.query({});
+  // Without the "tabs" permission, tab.url is only there on the listed platforms' hosts.
+  await Promise.all(tabs.map((tab) => updateBadge(tab.id, tab.url)));
+}
+
+async function setUp() {
+  await chrome.action.setBadgeBackgroundColor({ color: BADGE_COLOUR });
+  if (chrome.action.setBadgeTextColor) await chrome.action.setBadgeTextColor({ color: '#ffffff' });
+  await ensureSyncAlarm();
+  await sync();
+  await updateAllBadges();
+}
+
+// Dismissed overlays stay dismissed in that tab until it closes; chrome.storage.session outlives
+// the worker but not the browser session.
+async function dismissedIn(tabId) {
+  const { dismissed = {} } = await chrome.storage.session.get('dismissed');
+  return dismissed[tabId] || [];
+}
+
+async function setDismissed(tabId, hosts) {
+  const { dismissed = {} } = await chrome.storage.session.get('dismissed');
+  if (hosts) dismissed[tabId] = hosts;
+  else delete dismissed[tabId];
+  await chrome.storage.session.set({ dismissed });
+}
+
+/** The listed platform of the tab a content script runs in, or null. */
+async function senderPlatform(sender) {
+  if (!sender.tab || sender.frameId !== 0) return null;
+  const { index } = await currentIndex();
+  return platformForUrl(sender.tab.url || sender.url, index);
+}
+
+async function overlayData(sender) {
+  const settings = await readSettings();
+  if (!settings.overlaysEnabled) return null;
+  const found = await senderPlatform(sender);
+  if (!found || found.platform.total === 0) return null;
+  if (settings.hiddenSites.includes(found.host)) return null;
+  if ((await dismissedIn(sender.tab.id)).includes(found.host)) return null;
+  const { lang, t } = await loadTranslator(resolveLanguage(settings.language, chrome.i18n.getUILanguage()));
+  const { platform } = found;
+  const counts = platform.counts || {};
+  const kinds = [...KINDS, ...Object.keys(counts).filter((kind) => !KINDS.includes(kind))];
+  const lines = kinds
+    .filter((kind) => counts[kind] > 0)
+    .map((kind) => ({
+      kind,
+      label: kindLabel(kind, t),
+      count: formatCount(counts[kind], lang),
+      countLabel: claimCountLabel(counts[kind], lang, t),
+      headline: pickHeadline(platform.headlines && platform.headlines[kind], lang),
+    }));
+  return {
+    slug: found.slug,
+    host: found.host,
+    lang,
+    position: settings.overlayPosition,
+    name: platform.name,
+    lines,
+    strings: {
+      brand: t('extName'),
+      regionLabel: t('overlayRegionLabel', platform.name),
+      total: claimCountLabel(platform.total, lang, t),
+      details: t('overlayDetails'),
+      hide: t('overlayHideSite'),
+      hideTitle: t('overlayHideSiteTitle', found.host),
+      off: t('overlayTurnOff'),
+      close: t('overlayClose'),
+    },
+  };
+}
+
+async function openPanel(sender) {
+  const found = await senderPlatform(sender);
+  if (!found) return null;
+  if (typeof chrome.action.openPopup === 'function') {
+    try {
+      await chrome.action.openPopup({ windowId: sender.tab.windowId });
+      return 'popup';
+    } catch {
+      // No toolbar to anchor it to (or not allowed here): use a tab instead.
+    }
+  }
+  await chrome.tabs.create({
+    url: chrome.runtime.getURL(`popup/popup.html?platform=${encodeURIComponent(found.slug)}`),
+    index: sender.tab.index + 1,
+    openerTabId: sender.tab.id,
+  });
+  return 'tab';
+}
+
+const fromContentScript = {
+  'overlay-data': overlayData,
+  'open-panel': openPanel,
+  'hide-site': async (sender) => {
+    const found = await senderPlatform(sender);
+    if (found) await hideOnSite(found.host);
+    return Boolean(found);
+  },
+  'overlays-off': async () => {
+    await chrome.storage.local.set({ overlaysEnabled: false });
+    return true;
+  },
+  dismiss: async (sender) => {
+    const found = await senderPlatform(sender);
+    if (!found) return false;
+    const hosts = await dismissedIn(sender.tab.id);
+    if (!hosts.includes(found.host)) await setDismissed(sender.tab.id, [...hosts, found.host]);
+    return true;
+  },
+};
+
+const fromExtensionPages = {
+  'sync-now': () => sync(),
+};
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id || !message || typeof message.type !== 'string') return false;
+  const isPage = !sender.tab || (sender.url || '').startsWith(chrome.runtime.getURL(''));
+  const handlers = isPage ? fromExtensionPages : fromContentScript;
+  if (!Object.hasOwn(handlers, message.type)) return false;
+  handlers[message.type](sender, message).then(sendResponse, (error) => {
+    console.error(`Behind the Feed: ${message.type} failed`, error);
+    sendResponse(null);
+  });
+  return true;
+});
+
+chrome.runtime.onInstalled.addListener(() => {
+  setUp().catch((error) => console.error('Behind the Feed: set-up failed', error));
+});
+
+chrome.runtime.onStartup.addListener(() => {
+  setUp().catch((error) => console.error('Behind the Feed: start-up failed', error));
+});
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === SYNC_ALARM) sync().catch(() => {});
+});
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && ('index' in changes || 'language' in changes)) {
+    indexPromise = null;
+    updateAllBadges().catch(() => {});
+  }
+});
+
+chrome.tabs.onActivated.addListener(({ tabId }) => {
+  chrome.tabs.get(tabId).then((tab) => updateBadge(tabId, tab.url), () => {});
+});
+
+chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
+  if (changeInfo.url !== undefined || changeInfo.status === 'loading') {
+    updateBadge(tabId, tab.url).catch(() => {});
+  }
+});
+
+chrome.tabs.onRemoved.addListener((tabId) => {
+  setDismissed(tabId, null).catch(() => {});
+});

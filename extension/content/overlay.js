@@ -1,0 +1,298 @@
+// The overlay: a small card in a corner of a listed platform's pages, in a closed shadow root so
+// the page can neither read it nor restyle it. A classic script (MV3 content scripts are not
+// modules); the background does the matching and the translating and sends ready-made text.
+// The DOM is built with createElement and textContent only.
+(() => {
+  'use strict';
+
+  if (globalThis.behindTheFeedOverlay) return;
+  globalThis.behindTheFeedOverlay = true;
+
+  const HOST_TAG = 'behind-the-feed-overlay';
+  const POSITIONS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'];
+  const MAX_REATTACH = 5;
+
+  // Inline and !important: a page rule such as `* { display: none !important }` loses to these.
+  const HOST_STYLE = {
+    all: 'initial',
+    position: 'fixed',
+    'z-index': '2147483647',
+    display: 'block',
+    visibility: 'visible',
+    opacity: '1',
+    margin: '0',
+    padding: '0',
+    border: '0',
+    width: 'auto',
+    height: 'auto',
+    transform: 'none',
+    filter: 'none',
+    'clip-path': 'none',
+    'pointer-events': 'auto',
+  };
+  const CORNERS = {
+    'bottom-right': { bottom: '16px', right: '16px', top: 'auto', left: 'auto' },
+    'bottom-left': { bottom: '16px', left: '16px', top: 'auto', right: 'auto' },
+    'top-right': { top: '16px', right: '16px', bottom: 'auto', left: 'auto' },
+    'top-left': { top: '16px', left: '16px', bottom: 'auto', right: 'auto' },
+  };
+
+  // Rules in the shadow root: !important here beats any !important from the page, because the
+  // inner context wins for important declarations.
+  const STYLES = `
+:host {
+  all: initial !important;
+  position: fixed !important;
+  z-index: 2147483647 !important;
+  display: block !important;
+  visibility: visible !important;
+  opacity: 1 !important;
+  transform: none !important;
+  filter: none !important;
+  clip-path: none !important;
+  pointer-events: auto !important;
+}
+:host([data-position="bottom-right"]) { bottom: 16px !important; right: 16px !important; top: auto !important; left: auto !important; }
+:host([data-position="bottom-left"]) { bottom: 16px !important; left: 16px !important; top: auto !important; right: auto !important; }
+:host([data-position="top-right"]) { top: 16px !important; right: 16px !important; bottom: auto !important; left: auto !important; }
+:host([data-position="top-left"]) { top: 16px !important; left: 16px !important; bottom: auto !important; right: auto !important; }
+:host::before, :host::after { content: none !important; display: none !important; }
+.card {
+  box-sizing: border-box;
+  display: block;
+  width: 340px;
+  max-width: calc(100vw - 32px);
+  max-height: calc(100vh - 32px);
+  overflow: auto;
+  margin: 0;
+  padding: 14px 16px 12px;
+  background: #fffdf8;
+  color: #1c1b19;
+  border: 1px solid #d8d2c4;
+  border-left: 5px solid #8a3b12;
+  border-radius: 10px;
+  box-shadow: 0 6px 24px rgba(0, 0, 0, 0.22);
+  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  text-align: left;
+  animation: btf-in 180ms ease-out;
+}
+@keyframes btf-in { from { opacity: 0; transform: translateY(8px); } to { opacity: 1; transform: none; } }
+.head { display: flex; align-items: flex-start; gap: 8px; margin: 0 0 8px; }
+.titles { flex: 1 1 auto; min-width: 0; }
+.brand { margin: 0; font-size: 11px; font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; color: #8a3b12; }
+.name { margin: 2px 0 0; font-size: 17px; font-weight: 700; line-height: 1.25; color: inherit; overflow-wrap: anywhere; }
+.total { margin: 2px 0 0; font-size: 13px; color: #55514a; }
+.lines { list-style: none; margin: 0 0 10px; padding: 0; }
+.line { margin: 0; padding: 7px 0; border-top: 1px solid #ebe5d8; }
+.kind { margin: 0; font-size: 13px; color: #55514a; }
+.kind strong { color: #1c1b19; font-weight: 700; }
+.headline {
+  margin: 3px 0 0;
+  font-size: 13px;
+  overflow: hidden;
+  display: -webkit-box;
+  -webkit-box-orient: vertical;
+  -webkit-line-clamp: 3;
+  line-clamp: 3;
+  overflow-wrap: anywhere;
+}
+.actions { display: flex; flex-wrap: wrap; gap: 6px; }
+button {
+  all: initial;
+  box-sizing: border-box;
+  display: inline-block;
+  cursor: pointer;
+  padding: 6px 10px;
+  border: 1px solid #b9b1a0;
+  border-radius: 6px;
+  background: #f3efe6;
+  color: #1c1b19;
+  font: 600 13px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+}
+button:hover { background: #e9e2d3; }
+button:focus-visible { outline: 3px solid #1f5fbf; outline-offset: 2px; }
+button.primary { background: #8a3b12; border-color: #8a3b12; color: #ffffff; }
+button.primary:hover { background: #6f2f0e; }
+button.close {
+  flex: 0 0 auto;
+  width: 28px;
+  height: 28px;
+  padding: 0;
+  border-color: transparent;
+  background: transparent;
+  font-size: 20px;
+  line-height: 26px;
+  text-align: center;
+}
+@media (prefers-color-scheme: dark) {
+  .card { background: #23211e; color: #f2eee6; border-color: #4a4540; border-left-color: #e0894f; }
+  .brand { color: #f0a06a; }
+  .total, .kind { color: #c9c2b6; }
+  .kind strong { color: #f2eee6; }
+  .line { border-top-color: #3a3632; }
+  button { background: #34302b; border-color: #5a544c; color: #f2eee6; }
+  button:hover { background: #403b35; }
+  button:focus-visible { outline-color: #8ab4f8; }
+  button.primary { background: #e0894f; border-color: #e0894f; color: #1c1b19; }
+  button.primary:hover { background: #f0a06a; }
+  button.close { background: transparent; border-color: transparent; }
+}
+@media (prefers-reduced-motion: reduce) {
+  .card { animation: none; }
+}
+`;
+
+  let host = null;
+  let shown = null;
+  let reattached = 0;
+  let returnFocusTo = null;
+
+  function send(type) {
+    try {
+      return chrome.runtime.sendMessage({ type }).catch(() => null);
+    } catch {
+      // The extension was reloaded or removed under this page.
+      return Promise.resolve(null);
+    }
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function button(className, text, onClick) {
+    const node = element('button', className, text);
+    node.type = 'button';
+    node.addEventListener('click', onClick);
+    return node;
+  }
+
+  function place(position) {
+    const corner = POSITIONS.includes(position) ? position : POSITIONS[0];
+    host.dataset.position = corner;
+    for (const [name, value] of Object.entries(CORNERS[corner])) {
+      host.style.setProperty(name, value, 'important');
+    }
+  }
+
+  function remove() {
+    const hadFocus = host && host.matches(':focus-within');
+    shown = null;
+    if (host) host.remove();
+    if (hadFocus && returnFocusTo && returnFocusTo.isConnected) returnFocusTo.focus();
+    returnFocusTo = null;
+  }
+
+  function buildCard(data) {
+    const { strings } = data;
+    const card = element('section', 'card');
+    card.setAttribute('role', 'complementary');
+    card.setAttribute('aria-label', strings.regionLabel);
+    card.lang = data.lang;
+
+    const head = element('div', 'head');
+    const titles = element('div', 'titles');
+    titles.append(
+      element('p', 'brand', strings.brand),
+      element('h2', 'name', data.name),
+      element('p', 'total', strings.total),
+    );
+    const close = button('close', '\u00d7', () => {
+      send('dismiss');
+      remove();
+    });
+    close.setAttribute('aria-label', strings.close);
+    close.title = strings.close;
+    head.append(titles, close);
+
+    const lines = element('ul', 'lines');
+    for (const line of data.lines) {
+      const item = element('li', 'line');
+      item.dataset.kind = line.kind;
+      const kind = element('p', 'kind');
+      kind.append(element('strong', '', line.label), document.createTextNode(` \u00b7 ${line.countLabel}`));
+      item.append(kind);
+      if (line.headline) item.append(element('p', 'headline', line.headline));
+      lines.append(item);
+    }
+
+    const actions = element('div', 'actions');
+    const hide = button('', strings.hide, () => {
+      send('hide-site');
+      remove();
+    });
+    hide.title = strings.hideTitle;
+    actions.append(
+      button('primary', strings.details, () => send('open-panel')),
+      hide,
+      button('', strings.off, () => {
+        send('overlays-off');
+        remove();
+      }),
+    );
+
+    card.append(head, lines, actions);
+    card.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        send('dismiss');
+        remove();
+      }
+    });
+    card.addEventListener('focusin', (event) => {
+      // Remember where focus came from, to give it back when the card closes.
+      if (event.relatedTarget && !card.contains(event.relatedTarget)) returnFocusTo = event.relatedTarget;
+    });
+    return card;
+  }
+
+  function draw(data) {
+    host = document.createElement(HOST_TAG);
+    for (const [name, value] of Object.entries(HOST_STYLE)) host.style.setProperty(name, value, 'important');
+    place(data.position);
+    const root = host.attachShadow({ mode: 'closed' });
+    const style = document.createElement('style');
+    style.textContent = STYLES;
+    root.append(style, buildCard(data));
+    shown = data;
+    // Attach to <html>, not <body>: a page's body rules and re-renders do not reach it there.
+    document.documentElement.append(host);
+  }
+
+  function watchRemoval() {
+    new MutationObserver(() => {
+      if (shown && host && !host.isConnected && reattached < MAX_REATTACH && document.documentElement) {
+        reattached += 1;
+        document.documentElement.append(host);
+      }
+    }).observe(document.documentElement, { childList: true });
+  }
+
+  function whenParsed(callback) {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', callback, { once: true });
+    } else {
+      callback();
+    }
+  }
+
+  // Ask as soon as the page starts loading (run_at document_start), draw once it is parsed.
+  send('overlay-data').then((data) => {
+    if (!data || !Array.isArray(data.lines) || !data.strings) return;
+    whenParsed(() => {
+      if (shown || !document.documentElement) return;
+      draw(data);
+      watchRemoval();
+    });
+  });
+
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local' || !shown) return;
+    if (changes.overlaysEnabled && changes.overlaysEnabled.newValue === false) remove();
+    else if (changes.hiddenSites && (changes.hiddenSites.newValue || []).includes(shown.host)) remove();
+    else if (changes.overlayPosition) place(changes.overlayPosition.newValue);
+  });
+})();

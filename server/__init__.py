@@ -1,0 +1,65 @@
+"""Behind the Feed: the service. `create_app` builds it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from . import db, index
+from .config import load_config
+from .errors import Api
+from .extensions import csrf, limiter, login_manager
+
+API_SETTINGS = {
+    "API_TITLE": "Behind the Feed",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": "A curated, sourced database of the outsourced and hidden human labour "
+            "behind online platforms. Data under CC BY-SA 4.0.",
+            "license": {"name": "CC BY-SA 4.0 (data)",
+                        "url": "https://creativecommons.org/licenses/by-sa/4.0/"},
+        },
+    },
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides the settings read from BTF_* variables."""
+    app = Flask(__name__)
+    app.config.update(load_config())
+    app.config.update(API_SETTINGS)
+    if config:
+        app.config.update(config)
+    app.json.sort_keys = False
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    index.init_app(app)
+    limiter.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    api = Api(app)
+    from .api import blp as api_blueprint
+
+    api.register_blueprint(api_blueprint)
+    # The public API takes JSON from anywhere and has no session: CSRF protects the curators' forms.
+    csrf.exempt(api_blueprint)
+    _register_optional_blueprints(app)
+    return app
+
+
+def _register_optional_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in ("curate", "workshop"):
+        module = import_module(f"server.{name}")
+        register = getattr(module, "init_app", None)
+        if register is not None:
+            register(app)

@@ -1,0 +1,219 @@
+"""The public JSON API, /api/v1. Read-only except suggestions; reads come from the snapshot."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+from flask import Response, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from .. import domains, index
+from ..db import get_session
+from ..extensions import limiter
+from . import schemas
+from .operations import SuggestionError, create_suggestion
+
+blp = Blueprint("api", __name__, url_prefix="/api/v1",
+                description="Platforms and the hidden human labour behind them.")
+
+SUGGESTION_MAX_BYTES = 10 * 1024
+JSON_TYPE = "application/json"
+
+
+def language() -> str:
+    wanted = (request.args.get("lang") or "").strip().lower()[:2]
+    if wanted in index.LANGUAGES:
+        return wanted
+    return request.accept_languages.best_match(index.LANGUAGES, default="en")
+
+
+def json_body(body: bytes, status: int = 200, **headers) -> Response:
+    response = Response(body, status=status, mimetype=JSON_TYPE)
+    response.headers.update(headers)
+    return response
+
+
+@blp.before_request
+def _limit_suggestion_size():
+    if request.endpoint == "api.Suggestions":
+        request.max_content_length = SUGGESTION_MAX_BYTES
+
+
+@blp.after_request
+def _no_cookies(response: Response) -> Response:
+    # The public API sets no cookies and is readable from any origin (the extension, a web page).
+    response.headers.pop("Set-Cookie", None)
+    response.headers.setdefault("Access-Control-Allow-Origin", "*")
+    response.headers.setdefault("Access-Control-Expose-Headers", "ETag, Retry-After")
+    response.vary.add("Accept-Language")
+    return response
+
+
+@blp.route("/index")
+class Index(MethodView):
+    @blp.response(200, schemas.IndexSchema)
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+    def get(self):
+        """The extension index: hosts to platforms, and each platform's summary."""
+        snapshot = index.current()
+        headers = {"ETag": f'"{snapshot.etag}"', "Cache-Control": "public, max-age=3600"}
+        if snapshot.etag in request.if_none_match:
+            return Response(status=304, headers=headers)
+        return json_body(snapshot.index_body, **headers)
+
+
+@blp.route("/lookup")
+class Lookup(MethodView):
+    @blp.arguments(schemas.LookupArgs, location="query")
+    @blp.response(200, schemas.LookupSchema)
+    @blp.alt_response(404, description="No platform is listed for this host")
+    def get(self, args):
+        """The platform summary of a host or URL. Nothing about the request is stored."""
+        try:
+            host = domains.normalize_host(args.get("host") or args["url"])
+        except ValueError as exc:
+            abort(400, message=str(exc))
+        snapshot = index.current()
+        listed = domains.matching_listed_host(host, snapshot.hosts)
+        if listed is None:
+            abort(404, message=f"No platform is listed for {host}.")
+        return json_body(snapshot.lookup_body(listed), **{"Cache-Control": "public, max-age=3600"})
+
+
+@blp.route("/platforms")
+class Platforms(MethodView):
+    @blp.arguments(schemas.PageArgs, location="query")
+    @blp.response(200, schemas.PlatformList)
+    def get(self, args):
+        """Every platform with published claims, by slug, a page at a time."""
+        snapshot = index.current()
+        slugs = sorted(snapshot.platforms)
+        page, per_page = args["page"], args["per_page"]
+        last_page = max(1, math.ceil(len(slugs) / per_page))
+        if page > last_page:
+            abort(404, message=f"There are {last_page} pages.")
+        items = [
+            {**snapshot.platforms[s], "total": snapshot.summaries[s]["total"],
+             "counts": snapshot.summaries[s]["counts"], "url": f"/api/v1/platforms/{s}"}
+            for s in slugs[(page - 1) * per_page: page * per_page]
+        ]
+        return {"items": items, "page": page, "per_page": per_page, "total": len(slugs)}
+
+
+@blp.route("/platforms/<slug>")
+class PlatformDetail(MethodView):
+    @blp.arguments(schemas.LanguageArgs, location="query")
+    @blp.response(200, schemas.PlatformDetail)
+    def get(self, _args, slug):
+        """One platform with its published claims, vendors and sources."""
+        snapshot = index.current()
+        if slug not in snapshot.platforms:
+            abort(404, message=f"No platform is called {slug!r}.")
+        return json_body(snapshot.platform_body(slug, language()))
+
+
+def _vendor_item(snapshot: index.Snapshot, slug: str) -> dict:
+    claims = [c for c in snapshot.export["claims"] if c["vendor"] == slug]
+    platforms = sorted({p for c in claims for p in c["platforms"]})
+    return {**snapshot.vendors[slug], "platforms": platforms, "total": len(claims)}
+
+
+@blp.route("/vendors")
+class Vendors(MethodView):
+    @blp.response(200, schemas.VendorList)
+    def get(self):
+        """Every vendor named by a published claim."""
+        snapshot = index.current()
+        return {"items": [_vendor_item(snapshot, s) for s in sorted(snapshot.vendors)]}
+
+
+@blp.route("/vendors/<slug>")
+class VendorDetail(MethodView):
+    @blp.arguments(schemas.LanguageArgs, location="query")
+    @blp.response(200, schemas.VendorDetail)
+    def get(self, _args, slug):
+        """One vendor with the published claims that name it."""
+        snapshot = index.current()
+        if slug not in snapshot.vendors:
+            abort(404, message=f"No vendor is called {slug!r}.")
+        lang = language()
+        claims = [snapshot.claim_view(c, lang) for c in snapshot.export["claims"]
+                  if c["vendor"] == slug]
+        return {**_vendor_item(snapshot, slug), "claims": claims}
+
+
+@blp.route("/export.json")
+class ExportJson(MethodView):
+    @blp.response(200, schemas.ExportSchema)
+    def get(self):
+        """The whole published dataset, under CC BY-SA 4.0."""
+        snapshot = index.current()
+        return json_body(snapshot.export_body, **{
+            "Content-Disposition": 'inline; filename="behind-the-feed.json"',
+            "Link": f'<{index.LICENCE["url"]}>; rel="license"',
+        })
+
+
+CSV_COLUMNS = [
+    "id", "kind", "platforms", "vendor", "countries", "cities", "workers", "pay_amount",
+    "pay_currency", "pay_per", "observed_start", "observed_end", "evidence", "last_verified",
+    "summary", "summary_fr", "source_urls", "source_publishers", "source_dates", "licence",
+]
+
+
+@blp.route("/export.csv")
+class ExportCsv(MethodView):
+    @blp.response(200, description="One row per published claim, under CC BY-SA 4.0.",
+                  content_type="text/csv")
+    def get(self):
+        """The published claims as CSV, one row per claim."""
+        snapshot = index.current()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        licence = f'{index.LICENCE["name"]} {index.LICENCE["url"]}'
+        for c in snapshot.export["claims"]:
+            pay = c["pay"] or {}
+            observed = c["observed"] or {}
+            writer.writerow([
+                c["id"], c["kind"], ";".join(c["platforms"]), c["vendor"] or "",
+                ";".join(loc["country"] for loc in c["locations"]),
+                ";".join(loc.get("city") or "" for loc in c["locations"]),
+                "" if c["workers"] is None else c["workers"], pay.get("amount", ""),
+                pay.get("currency", ""), pay.get("per", ""), observed.get("start", ""),
+                observed.get("end") or "", c["evidence"], c["last_verified"] or "",
+                c["summary"], c["translations"].get("fr", ""),
+                " ".join(s["url"] for s in c["sources"]),
+                "; ".join(s["publisher"] for s in c["sources"]),
+                "; ".join(s["published"] or "" for s in c["sources"]), licence,
+            ])
+        return Response(out.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": 'attachment; filename="behind-the-feed.csv"',
+            "Link": f'<{index.LICENCE["url"]}>; rel="license"',
+        })
+
+
+def _suggestion_limit() -> str:
+    return current_app.config["BTF_SUGGESTION_LIMIT"]
+
+
+@blp.route("/suggestions")
+class Suggestions(MethodView):
+    decorators = [limiter.limit(_suggestion_limit, methods=["POST"])]
+
+    @blp.arguments(schemas.SuggestionIn)
+    @blp.response(201, schemas.SuggestionOut)
+    @blp.alt_response(413, description="Larger than 10 KB")
+    @blp.alt_response(429, description="Too many suggestions; see Retry-After")
+    def post(self, data):
+        """Report a missing or wrong entry. It reaches the curators' queue; no login."""
+        session = get_session()
+        try:
+            proposal = create_suggestion(session, data)
+        except SuggestionError as exc:
+            abort(400, message="Some fields are not valid.", errors=exc.fields)
+        session.commit()
+        return {"id": proposal.id, "status": proposal.status}

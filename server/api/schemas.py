@@ -1,0 +1,218 @@
+"""Marshmallow schemas of the public API: they validate input and document output (OpenAPI)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from ..models import EVIDENCE, KINDS, PAY_PERIODS
+
+LANGUAGE = fields.String(
+    validate=validate.Length(max=35),
+    metadata={"description": "Language of the summaries (en, fr); defaults to Accept-Language."},
+)
+
+
+class LanguageArgs(ma.Schema):
+    lang = LANGUAGE
+
+
+class LookupArgs(ma.Schema):
+    host = fields.String(validate=validate.Length(min=1, max=2000),
+                         metadata={"description": "A host name, e.g. m.facebook.com"})
+    url = fields.String(validate=validate.Length(min=1, max=4000),
+                        metadata={"description": "A full URL; only its host is used"})
+
+    @ma.validates_schema
+    def _one_of(self, data, **_kw):
+        if not data.get("host") and not data.get("url"):
+            raise ma.ValidationError("Give a host or a url.", "host")
+
+
+class PageArgs(ma.Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    lang = LANGUAGE
+
+
+class Counts(ma.Schema):
+    moderation = fields.Integer(required=True)
+    labelling = fields.Integer(required=True)
+    engagement = fields.Integer(required=True)
+    microwork = fields.Integer(required=True)
+
+
+class Headline(ma.Schema):
+    en = fields.String(required=True)
+    fr = fields.String(required=True)
+
+
+class PlatformSummary(ma.Schema):
+    name = fields.String(required=True)
+    owner = fields.String(required=True)
+    total = fields.Integer(required=True)
+    counts = fields.Nested(Counts, required=True)
+    headlines = fields.Dict(keys=fields.String(validate=validate.OneOf(KINDS)),
+                            values=fields.Nested(Headline), required=True)
+
+
+class IndexSchema(ma.Schema):
+    version = fields.String(required=True)
+    generated_at = fields.String(required=True)
+    hosts = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    platforms = fields.Dict(keys=fields.String(), values=fields.Nested(PlatformSummary),
+                            required=True)
+
+
+class LookupSchema(PlatformSummary):
+    slug = fields.String(required=True)
+    host = fields.String(required=True, metadata={"description": "The listed host that matched"})
+    url = fields.String(required=True)
+
+
+class Location(ma.Schema):
+    country = fields.String(required=True)
+    city = fields.String()
+
+
+class Pay(ma.Schema):
+    amount = fields.Float(required=True)
+    currency = fields.String(required=True)
+    per = fields.String(required=True, validate=validate.OneOf(PAY_PERIODS))
+
+
+class Observed(ma.Schema):
+    start = fields.String(required=True)
+    end = fields.String(required=True, allow_none=True)
+
+
+class SourceSchema(ma.Schema):
+    url = fields.String(required=True)
+    title = fields.String(required=True)
+    publisher = fields.String(required=True)
+    published = fields.String(required=True, allow_none=True)
+    quote = fields.String(required=True)
+    language = fields.String(required=True)
+    is_copy = fields.Boolean(required=True)
+
+
+class VendorRef(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    hq_country = fields.String(required=True, allow_none=True)
+    website = fields.String(required=True, allow_none=True)
+
+
+class _ClaimBase(ma.Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    summary = fields.String(required=True)
+    translations = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    platforms = fields.List(fields.String(), required=True)
+    locations = fields.List(fields.Nested(Location), required=True)
+    workers = fields.Integer(required=True, allow_none=True)
+    pay = fields.Nested(Pay, required=True, allow_none=True)
+    observed = fields.Nested(Observed, required=True, allow_none=True)
+    evidence = fields.String(required=True, validate=validate.OneOf(EVIDENCE))
+    last_verified = fields.String(required=True, allow_none=True)
+    sources = fields.List(fields.Nested(SourceSchema), required=True)
+
+
+class ClaimSchema(_ClaimBase):
+    vendor = fields.Nested(VendorRef, required=True, allow_none=True)
+    language = fields.String(required=True, metadata={"description": "Language of `summary`"})
+
+
+class ExportClaimSchema(_ClaimBase):
+    vendor = fields.String(required=True, allow_none=True)
+
+
+class PlatformBase(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    owner = fields.String(required=True)
+    hq_country = fields.String(required=True, allow_none=True)
+    description = fields.String(required=True)
+    domains = fields.List(fields.String(), required=True)
+
+
+class PlatformListItem(PlatformBase):
+    total = fields.Integer(required=True)
+    counts = fields.Nested(Counts, required=True)
+    url = fields.String(required=True)
+
+
+class PlatformList(ma.Schema):
+    items = fields.List(fields.Nested(PlatformListItem), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class PlatformDetail(PlatformBase):
+    total = fields.Integer(required=True)
+    counts = fields.Nested(Counts, required=True)
+    claims = fields.List(fields.Nested(ClaimSchema), required=True)
+
+
+class VendorSchema(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    hq_country = fields.String(required=True, allow_none=True)
+    website = fields.String(required=True, allow_none=True)
+    description = fields.String(required=True)
+
+
+class VendorListItem(VendorSchema):
+    platforms = fields.List(fields.String(), required=True)
+    total = fields.Integer(required=True)
+
+
+class VendorList(ma.Schema):
+    items = fields.List(fields.Nested(VendorListItem), required=True)
+
+
+class VendorDetail(VendorListItem):
+    claims = fields.List(fields.Nested(ClaimSchema), required=True)
+
+
+class Licence(ma.Schema):
+    name = fields.String(required=True)
+    url = fields.String(required=True)
+    attribution = fields.String(required=True)
+
+
+class ExportSchema(ma.Schema):
+    licence = fields.Nested(Licence, required=True)
+    generated_at = fields.String(required=True)
+    platforms = fields.List(fields.Nested(PlatformBase), required=True)
+    vendors = fields.List(fields.Nested(VendorSchema), required=True)
+    claims = fields.List(fields.Nested(ExportClaimSchema), required=True)
+
+
+def _http_url(value: str) -> None:
+    if not value.lower().startswith(("http://", "https://")) or len(value.split("//", 1)[1]) < 1:
+        raise ma.ValidationError("Only http and https URLs are accepted.")
+
+
+class SuggestionIn(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    host = fields.String(validate=validate.Length(min=1, max=253))
+    platform = fields.String(validate=[validate.Length(min=1, max=80),
+                                       validate.Regexp(r"^[a-z0-9-]+$")])
+    kind = fields.String(required=True, validate=validate.OneOf(("missing", "wrong", "other")))
+    message = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    source_url = fields.String(validate=[validate.Length(max=2000), _http_url])
+    language = fields.String(validate=validate.Length(max=8))
+
+    @ma.validates_schema
+    def _concerns_something(self, data, **_kw):
+        if not data.get("host") and not data.get("platform"):
+            raise ma.ValidationError("Name the host or the platform it concerns.", "host")
+
+
+class SuggestionOut(ma.Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)

@@ -1,0 +1,73 @@
+"""Settings from the environment (prefix BTF_), with safe defaults for the embedded mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+DEFAULT_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message says which and what to do."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("BTF_DATA_DIR") or user_data_dir("behind-the-feed", appauthor=False))
+
+
+def _secret_key(folder: Path, production: bool) -> str:
+    key = os.environ.get("BTF_SECRET_KEY", "")
+    if key and key not in DEFAULT_SECRET_KEYS:
+        return key
+    if production:
+        raise ConfigError(
+            "BTF_SECRET_KEY is missing or a default value. In production set it to a long random "
+            "string, e.g. BTF_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    # Embedded mode: one random key per installation, kept beside the database.
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config() -> dict:
+    """Build the Flask config mapping from BTF_* variables."""
+    folder = data_dir()
+    production = os.environ.get("BTF_ENV", "embedded").strip().lower() == "production"
+    database_url = os.environ.get("BTF_DATABASE_URL") or f"sqlite:///{folder / 'behind-the-feed.sqlite'}"
+    return {
+        "BTF_PRODUCTION": production,
+        "BTF_DATA_DIR": str(folder),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": _secret_key(folder, production),
+        "BTF_PUBLIC_DIR": os.environ.get("BTF_PUBLIC_DIR") or str(folder / "public"),
+        "BTF_REVIEW_REQUIRED": _flag("BTF_REVIEW_REQUIRED", True),
+        "BTF_SEED_ON_START": _flag("BTF_SEED_ON_START", True),
+        "BTF_SUGGESTION_LIMIT": os.environ.get("BTF_SUGGESTION_LIMIT", "5 per minute;50 per day"),
+        "BTF_LOGIN_LIMIT": os.environ.get("BTF_LOGIN_LIMIT", "5 per minute;30 per hour"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("BTF_RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_ENABLED": _flag("BTF_RATELIMIT_ENABLED", True),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("BTF_MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("BTF_SECURE_COOKIES", production),
+        "REMEMBER_COOKIE_SECURE": _flag("BTF_SECURE_COOKIES", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JSON_SORT_KEYS": False,
+    }

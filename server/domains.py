@@ -1,0 +1,449 @@
+"""Host names: normalisation, matching against listed hosts, and what a curator may list.
+
+These rules are shared with the extension (`extension/lib/match.js`); the vectors in
+`tests/vectors/hosts.json` hold the two together, so a change here is a change there.
+
+Normalisation follows what a browser's URL parser does with a host (the WHATWG URL standard:
+UTS #46 mapping, non-transitional, Punycode, its IPv4 and IPv6 parsers), then keeps only
+DNS-shaped names: labels of `a-z 0-9 _ -`, no label starting or ending with a hyphen, at most
+63 characters a label and 253 in all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+
+import idna
+from publicsuffixlist import PublicSuffixList
+
+MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+# Before any mapping; longer input is refused outright (the mapping tables cap it too).
+MAX_INPUT_LENGTH = 1024
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+_AUTHORITY_END = re.compile(r"[/?#\\]")
+_PORT = re.compile(r"[0-9]*")
+# Control characters, the space, and the other White_Space code points: named in the message.
+_WHITESPACE = re.compile(r"[\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# ASCII other than letters, digits, dot, hyphen and underscore (non-ASCII goes to IDNA).
+_ASCII_BAD = re.compile(r"[^A-Za-z0-9._\-\x80-\U0010ffff]")
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?")
+_IPV6_CHARS = re.compile(r"[0-9A-Fa-f:.]*")
+_HEX = "0123456789abcdefABCDEF"
+_DIGITS = "0123456789"
+_RTL = frozenset(("R", "AL", "AN"))
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
+def _invalid(text: str, reason: str) -> ValueError:
+    return ValueError(f"{_shown(text)} is not a valid host: {reason}")
+
+
+# --- splitting a URL or host string -------------------------------------------------------------
+
+
+def _split(text: str) -> tuple[str, bool]:
+    """The host part of `text` and whether it is an IPv6 literal (without its brackets)."""
+    s = text.strip(" \t\n\r\f")
+    scheme = _SCHEME.match(s)
+    if scheme:
+        s = s[scheme.end() :]
+    elif s.startswith("//"):
+        s = s[2:]
+    authority = _AUTHORITY_END.split(s, maxsplit=1)[0]
+    hostport = authority[authority.rfind("@") + 1 :]
+
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end < 0:
+            raise _invalid(text, "'[' without a closing ']'")
+        host, rest = hostport[1:end], hostport[end + 1 :]
+        if rest and not rest.startswith(":"):
+            raise _invalid(text, f"unexpected {rest[:10]!r} after ']'")
+        _check_port(text, rest[1:])
+        return host, True
+    if hostport.count(":") >= 2:
+        return hostport, True  # an IPv6 address written without brackets
+    host, _, port = hostport.partition(":")
+    _check_port(text, port)
+    return host, False
+
+
+def _check_port(text: str, port: str) -> None:
+    if not _PORT.fullmatch(port):
+        raise _invalid(text, f"the port {port[:10]!r} is not a number")
+    if port and int(port) > 65535:
+        raise _invalid(text, f"the port {port[:10]} is over 65535")
+
+
+# --- IP addresses, as the WHATWG URL standard parses them ------------------------------------
+
+
+def _ipv4_number(part: str) -> int | None:
+    radix = 10
+    if len(part) >= 2 and part[:2] in ("0x", "0X"):
+        part, radix = part[2:], 16
+    elif len(part) >= 2 and part[0] == "0":
+        part, radix = part[1:], 8
+    if part == "":
+        return 0
+    allowed = {10: _DIGITS, 8: "01234567", 16: _HEX}[radix]
+    if any(ch not in allowed for ch in part):
+        return None
+    return int(part, radix)
+
+
+def _ends_in_number(host: str) -> bool:
+    parts = host.split(".")
+    if parts[-1] == "":
+        if len(parts) == 1:
+            return False
+        parts.pop()
+    last = parts[-1]
+    if last and all(ch in _DIGITS for ch in last):
+        return True
+    return last != "" and _ipv4_number(last) is not None
+
+
+def _parse_ipv4(text: str, host: str) -> str:
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    if len(parts) > 4:
+        raise _invalid(text, "it ends in a number but is not an IPv4 address")
+    numbers = []
+    for part in parts:
+        number = _ipv4_number(part) if part else None
+        if number is None:
+            raise _invalid(text, "it ends in a number but is not an IPv4 address")
+        numbers.append(number)
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        raise _invalid(text, "an IPv4 address part is out of range")
+    address = numbers[-1]
+    for i, n in enumerate(numbers[:-1]):
+        address += n * 256 ** (3 - i)
+    return ".".join(str((address >> shift) & 255) for shift in (24, 16, 8, 0))
+
+
+def _parse_ipv6(text: str, s: str) -> str:
+    if not _IPV6_CHARS.fullmatch(s):
+        raise _invalid(text, "not a valid IPv6 address")
+    fail = _invalid(text, "not a valid IPv6 address")
+    address = [0] * 8
+    piece, compress, i, n = 0, None, 0, len(s)
+    if s.startswith(":"):
+        if not s.startswith("::"):
+            raise fail
+        i, piece, compress = 2, 1, 1
+    while i < n:
+        if piece == 8:
+            raise fail
+        if s[i] == ":":
+            if compress is not None:
+                raise fail
+            i += 1
+            piece += 1
+            compress = piece
+            continue
+        value = length = 0
+        while length < 4 and i < n and s[i] in _HEX:
+            value = value * 16 + int(s[i], 16)
+            i += 1
+            length += 1
+        if i < n and s[i] == ".":
+            if length == 0 or piece > 6:
+                raise fail
+            i -= length
+            seen = 0
+            while i < n:
+                if seen > 0:
+                    if s[i] == "." and seen < 4:
+                        i += 1
+                    else:
+                        raise fail
+                if i >= n or s[i] not in _DIGITS:
+                    raise fail
+                octet: int | None = None
+                while i < n and s[i] in _DIGITS:
+                    if octet == 0:
+                        raise fail
+                    octet = int(s[i]) if octet is None else octet * 10 + int(s[i])
+                    if octet > 255:
+                        raise fail
+                    i += 1
+                assert octet is not None
+                address[piece] = address[piece] * 0x100 + octet
+                seen += 1
+                if seen in (2, 4):
+                    piece += 1
+            if seen != 4:
+                raise fail
+            break
+        if i < n and s[i] == ":":
+            i += 1
+            if i >= n:
+                raise fail
+        elif i < n:
+            raise fail
+        address[piece] = value
+        piece += 1
+    if compress is not None:
+        swaps, piece = piece - compress, 7
+        while piece != 0 and swaps > 0:
+            other = compress + swaps - 1
+            address[piece], address[other] = address[other], address[piece]
+            piece -= 1
+            swaps -= 1
+    elif piece != 8:
+        raise fail
+    return _serialise_ipv6(address)
+
+
+def _serialise_ipv6(address: list[int]) -> str:
+    # The first longest run of two or more zero pieces becomes "::".
+    best_start, best_len, start = None, 1, None
+    for i, value in enumerate([*address, 1]):
+        if value == 0 and start is None:
+            start = i
+        elif value != 0 and start is not None:
+            if i - start > best_len:
+                best_start, best_len = start, i - start
+            start = None
+    out, i = [], 0
+    while i < 8:
+        if i == best_start:
+            out.append("::" if i == 0 else ":")
+            i += best_len
+            continue
+        out.append(f"{address[i]:x}")
+        if i != 7:
+            out.append(":")
+        i += 1
+    return "[" + "".join(out) + "]"
+
+
+# --- international names ------------------------------------------------------------------------
+
+
+def _check_unicode_label(text: str, label: str) -> None:
+    """UTS #46 validity for a label in Unicode form (the URL standard's options)."""
+    if label.startswith("xn--"):
+        raise _invalid(text, f"the label {label!r} starts with 'xn--' but is not Punycode")
+    if unicodedata.category(label[0]).startswith("M"):
+        raise _invalid(text, f"the label {label!r} starts with a combining mark")
+    for pos, ch in enumerate(label):
+        if ch in "\u200c\u200d":
+            try:
+                allowed = idna.valid_contextj(label, pos)
+            except ValueError:
+                allowed = False
+            if not allowed:
+                raise _invalid(text, f"a zero-width joiner is not allowed where it is in {label!r}")
+
+
+def _decode_alabel(text: str, label: str) -> str:
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (ValueError, IndexError, OverflowError) as exc:
+        raise _invalid(text, f"the label {label!r} is not valid Punycode") from exc
+    if decoded == "" or decoded.isascii():
+        raise _invalid(text, f"the label {label!r} is not a valid international label")
+    try:
+        mapped = idna.uts46_remap(decoded, std3_rules=False)
+    except ValueError:
+        mapped = None
+    if mapped != decoded:
+        raise _invalid(text, f"the label {label!r} holds characters not allowed in host names")
+    _check_unicode_label(text, decoded)
+    return decoded
+
+
+def _to_ascii(text: str, host: str) -> str:
+    """UTS #46 ToASCII as the URL standard runs it (non-transitional, no hyphen or STD3 checks)."""
+    try:
+        mapped = idna.uts46_remap(host, std3_rules=False)
+    except ValueError as exc:
+        raise _invalid(text, "it holds a character that is not allowed in host names") from exc
+    unicode_labels, ascii_labels = [], []
+    for label in mapped.split("."):
+        if label.isascii():
+            if label.startswith("xn--"):
+                unicode_labels.append(_decode_alabel(text, label))
+            else:
+                unicode_labels.append(label)
+            ascii_labels.append(label)
+            continue
+        _check_unicode_label(text, label)
+        unicode_labels.append(label)
+        ascii_labels.append("xn--" + label.encode("punycode").decode("ascii"))
+    ascii_host = ".".join(ascii_labels)
+    _check_bidi(text, ascii_host, unicode_labels)
+    return ascii_host
+
+
+def _check_bidi(text: str, ascii_host: str, labels: list[str]) -> None:
+    # RFC 5893, as UTS #46 CheckBidi asks: once any label is right-to-left, every label must pass.
+    if not any(unicodedata.bidirectional(ch) in _RTL for label in labels for ch in label):
+        return
+    # Only names that are otherwise well formed get this far (labels are short, none empty).
+    _check_dns_shape(text, ascii_host.removesuffix("."))
+    for label in labels:
+        if not label:
+            continue
+        try:
+            idna.check_bidi(label, check_ltr=True)
+        except ValueError as exc:
+            raise _invalid(text, f"the label {label!r} mixes writing directions") from exc
+
+
+def _check_dns_shape(text: str, host: str) -> None:
+    if host == "":
+        raise _invalid(text, "it is empty")
+    if len(host) > MAX_HOST_LENGTH:
+        raise _invalid(text, f"it is {len(host)} characters long, over {MAX_HOST_LENGTH}")
+    for label in host.split("."):
+        if label == "":
+            raise _invalid(text, "it has an empty label (two dots in a row, or a leading dot)")
+        if len(label) > MAX_LABEL_LENGTH:
+            raise _invalid(
+                text, f"the label {_shown(label)} is {len(label)} characters, over {MAX_LABEL_LENGTH}"
+            )
+        if not _LABEL.fullmatch(label):
+            bad = _ASCII_BAD.search(label)
+            if bad:
+                raise _invalid(text, f"{bad.group()!r} is not allowed in a host name")
+            raise _invalid(text, f"the label {label!r} starts or ends with a hyphen")
+
+
+# --- public API -----------------------------------------------------------------------------------
+
+
+def normalize_host(text: str) -> str:
+    """The normalised host of a host name or URL: lower case, ASCII, no port; ValueError if invalid.
+
+    IPv4 addresses come back dotted-decimal (`127.0.0.1`), IPv6 addresses in brackets (`[::1]`).
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"a host must be text, not {type(text).__name__}")
+    if text.strip(" \t\n\r\f") == "":
+        raise ValueError("the host is empty")
+    host, ipv6 = _split(text)
+    if host == "":
+        raise _invalid(text, "it has no host name")
+    if len(host) > MAX_INPUT_LENGTH:
+        raise _invalid(text, f"it is {len(host)} characters long, over {MAX_HOST_LENGTH}")
+    if _WHITESPACE.search(host):
+        raise _invalid(text, "it contains whitespace or a control character")
+    if ipv6:
+        return _parse_ipv6(text, host)
+    bad = _ASCII_BAD.search(host)
+    if bad:
+        raise _invalid(text, f"{bad.group()!r} is not allowed in a host name")
+    if not host.isascii() or any(label[:4].lower() == "xn--" for label in host.split(".")):
+        host = _to_ascii(text, host)
+    else:
+        host = host.lower()
+    if _ends_in_number(host):
+        return _parse_ipv4(text, host)
+    host = host.removesuffix(".")
+    _check_dns_shape(text, host)
+    return host
+
+
+def is_ip_address(host: str) -> bool:
+    """Whether `host` is an IPv4 or IPv6 address (False for anything that is not a valid host)."""
+    try:
+        host = normalize_host(host)
+    except ValueError:
+        return False
+    return host.startswith("[") or host.rsplit(".", 1)[-1].isdigit()
+
+
+def is_single_label(host: str) -> bool:
+    """Whether `host` is a name of one label, like `localhost` (False for IPs and invalid hosts)."""
+    try:
+        host = normalize_host(host)
+    except ValueError:
+        return False
+    return "." not in host and not host.startswith("[")
+
+
+def _is_name(host: str) -> bool:
+    """For a normalised host: a name of two labels or more (not an IP address)."""
+    return "." in host and not host.startswith("[") and not host.rsplit(".", 1)[-1].isdigit()
+
+
+@cache
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+@cache
+def _icann_psl() -> PublicSuffixList:
+    return PublicSuffixList(only_icann=True)
+
+
+def registrable_domain(host: str) -> str | None:
+    """The registrable domain (eTLD+1) of `host`, by the whole Public Suffix List.
+
+    None when the host is itself a public suffix (of either section), an IP address or a single
+    label. Private-section suffixes count here as browsers count them: `alice.github.io` is its
+    own registrable domain. ValueError if the host is invalid.
+    """
+    host = normalize_host(host)
+    if not _is_name(host):
+        return None
+    return _psl().privatesuffix(host)
+
+
+def is_public_suffix(host: str) -> bool:
+    """Whether `host` is a public suffix of the ICANN section (`com`, `co.uk`; not `github.io`).
+
+    A top-level domain the list does not know counts as a public suffix, as the list's default
+    rule says. ValueError if the host is invalid.
+    """
+    host = normalize_host(host)
+    if host.startswith("[") or host.rsplit(".", 1)[-1].isdigit():
+        return False
+    return _icann_psl().is_public(host)
+
+
+def match_host(host: str, hosts: Mapping[str, str]) -> str | None:
+    """The slug of the longest listed host that `host` is or is under, or None.
+
+    `hosts` maps normalised hosts to slugs. IP addresses and single labels never match.
+    ValueError if `host` is not a valid host.
+    """
+    host = normalize_host(host)
+    if not _is_name(host):
+        return None
+    labels = host.split(".")
+    for start in range(len(labels) - 1):
+        slug = hosts.get(".".join(labels[start:]))
+        if slug is not None:
+            return slug
+    return None
+
+
+def check_listable(host: str) -> str:
+    """The normalised host, if a curator may list it; ValueError with the reason if not."""
+    normalised = normalize_host(host)
+    if is_ip_address(normalised):
+        raise ValueError(f"{_shown(normalised)} is an IP address; only host names can be listed")
+    if "." not in normalised:
+        raise ValueError(
+            f"{_shown(normalised)} is a single label; list a full name such as 'example.com'"
+        )
+    if is_public_suffix(normalised):
+        raise ValueError(
+            f"{_shown(normalised)} is a public suffix (ICANN section of the Public Suffix List) "
+            "shared by unrelated owners; list a domain under it instead"
+        )
+    return normalised

@@ -1,0 +1,249 @@
+"""The public snapshot: everything the public API serves, built on publish and held in memory.
+
+Built from the database only when something is published (or at first start). It is written to
+the public folder as `export.json` (the whole published dataset) plus the extension index under a
+stable name and a content-hashed name, so nginx or a CDN can serve it. Every worker holds the same
+bytes in memory and reloads them when another worker's publish rewrites `export.json`; requests
+never query the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from .dataset import claim_record, platform_record, vendor_record
+from .models import KINDS, Claim, Platform
+
+LICENCE = {
+    "name": "CC BY-SA 4.0",
+    "url": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "attribution": "Behind the Feed contributors",
+}
+LANGUAGES = ("en", "fr")
+RELOAD_CHECK_SECONDS = 1.0
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    moment = moment or dt.datetime(2000, 1, 1)
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def _compact(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def build_export(session: Session) -> dict[str, Any]:
+    """The published dataset, as `/api/v1/export.json` gives it."""
+    claims = session.scalars(
+        select(Claim)
+        .where(Claim.status == "published")
+        .options(selectinload(Claim.platforms), selectinload(Claim.sources),
+                 selectinload(Claim.translations), selectinload(Claim.vendor))
+        .order_by(Claim.id)
+    ).all()
+    platform_ids = {p.id for c in claims for p in c.platforms}
+    platforms = session.scalars(
+        select(Platform).where(Platform.id.in_(platform_ids))
+        .options(selectinload(Platform.domains)).order_by(Platform.slug)
+    ).all()
+    vendors = sorted({c.vendor.id: c.vendor for c in claims if c.vendor}.values(),
+                     key=lambda v: v.slug)
+    moments = [c.updated_at for c in claims] + [p.updated_at for p in platforms]
+    moments += [v.updated_at for v in vendors]
+    exported_claims = []
+    for claim in claims:
+        record = claim_record(claim)
+        record.pop("status")
+        exported_claims.append(record)
+    return {
+        "licence": LICENCE,
+        "generated_at": _iso(max(moments) if moments else None),
+        "platforms": [platform_record(p) for p in platforms],
+        "vendors": [vendor_record(v) for v in vendors],
+        "claims": exported_claims,
+    }
+
+
+def _headline_order(claim: dict[str, Any]) -> tuple:
+    return (claim.get("last_verified") or "", claim.get("observed") and claim["observed"]["start"]
+            or "")
+
+
+class Snapshot:
+    """Everything derived from one export, pre-serialised for the hot path."""
+
+    def __init__(self, export: dict[str, Any]):
+        self.export = export
+        self.platforms = {p["slug"]: p for p in export["platforms"]}
+        self.vendors = {v["slug"]: v for v in export["vendors"]}
+        self.claims_by_platform: dict[str, list[dict]] = {slug: [] for slug in self.platforms}
+        for claim in export["claims"]:
+            for slug in claim["platforms"]:
+                self.claims_by_platform.setdefault(slug, []).append(claim)
+        self.hosts = {
+            host: p["slug"] for p in export["platforms"] for host in p["domains"]
+        }
+        self.summaries = {slug: self._summary(slug) for slug in self.platforms}
+        index = {
+            "generated_at": export["generated_at"],
+            "hosts": dict(sorted(self.hosts.items())),
+            "platforms": self.summaries,
+        }
+        self.version = hashlib.sha256(_compact(index)).hexdigest()[:16]
+        self.index = {"version": self.version, **index}
+        self.index_body = _compact(self.index)
+        self.etag = self.version
+        self.export_body = _compact(export)
+        self._lookups: dict[str, bytes] = {}
+        self._details: dict[tuple[str, str], bytes] = {}
+
+    def _summary(self, slug: str) -> dict[str, Any]:
+        claims = self.claims_by_platform.get(slug, [])
+        counts = Counter(c["kind"] for c in claims)
+        headlines = {}
+        for kind in KINDS:
+            of_kind = [c for c in claims if c["kind"] == kind]
+            if of_kind:
+                best = max(of_kind, key=_headline_order)
+                headlines[kind] = {
+                    "en": best["summary"], "fr": best["translations"].get("fr", best["summary"])
+                }
+        platform = self.platforms[slug]
+        return {
+            "name": platform["name"],
+            "owner": platform["owner"],
+            "total": len(claims),
+            "counts": {kind: counts.get(kind, 0) for kind in KINDS},
+            "headlines": headlines,
+        }
+
+    def lookup_body(self, listed_host: str) -> bytes:
+        body = self._lookups.get(listed_host)
+        if body is None:
+            slug = self.hosts[listed_host]
+            body = _compact({"slug": slug, "host": listed_host, **self.summaries[slug],
+                             "url": f"/api/v1/platforms/{slug}"})
+            self._lookups[listed_host] = body
+        return body
+
+    def claim_view(self, claim: dict[str, Any], language: str) -> dict[str, Any]:
+        view = dict(claim)
+        view["summary"] = claim["translations"].get(language, claim["summary"])
+        view["language"] = language if language in claim["translations"] else "en"
+        vendor = self.vendors.get(claim["vendor"]) if claim["vendor"] else None
+        view["vendor"] = (
+            {k: vendor[k] for k in ("slug", "name", "hq_country", "website")} if vendor else None
+        )
+        return view
+
+    def platform_detail(self, slug: str, language: str) -> dict[str, Any]:
+        platform = self.platforms[slug]
+        return {
+            **platform,
+            "total": self.summaries[slug]["total"],
+            "counts": self.summaries[slug]["counts"],
+            "claims": [self.claim_view(c, language) for c in self.claims_by_platform[slug]],
+        }
+
+    def platform_body(self, slug: str, language: str) -> bytes:
+        key = (slug, language)
+        body = self._details.get(key)
+        if body is None:
+            body = _compact(self.platform_detail(slug, language))
+            self._details[key] = body
+        return body
+
+
+class SnapshotHolder:
+    """Holds the current Snapshot of one app; reloads it when the shared file changes."""
+
+    def __init__(self, public_dir: Path):
+        self.public_dir = public_dir
+        self.export_path = public_dir / "export.json"
+        self._snapshot: Snapshot | None = None
+        self._mtime: int | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def get(self) -> Snapshot:
+        now = time.monotonic()
+        if self._snapshot is not None and now - self._checked < RELOAD_CHECK_SECONDS:
+            return self._snapshot
+        with self._lock:
+            self._checked = now
+            mtime = self._file_mtime()
+            if self._snapshot is not None and mtime == self._mtime:
+                return self._snapshot
+            if mtime is not None:
+                try:
+                    export = json.loads(self.export_path.read_bytes())
+                except (OSError, ValueError):
+                    export = None
+                if export is not None:
+                    self._snapshot, self._mtime = Snapshot(export), mtime
+                    return self._snapshot
+            if self._snapshot is None:
+                # First use and no file yet: build from the database once.
+                from .db import get_session
+
+                self._publish(build_export(get_session()))
+            return self._snapshot
+
+    def _file_mtime(self) -> int | None:
+        try:
+            return self.export_path.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def rebuild(self, session: Session) -> Snapshot:
+        """Build from the database and publish; call after the change is committed."""
+        with self._lock:
+            return self._publish(build_export(session))
+
+    def _publish(self, export: dict[str, Any]) -> Snapshot:
+        snapshot = Snapshot(export)
+        if self._snapshot is not None and self._snapshot.export_body == snapshot.export_body:
+            return self._snapshot
+        self.public_dir.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.public_dir / f"index.{snapshot.version}.json", snapshot.index_body)
+        _atomic_write(self.public_dir / "index.json", snapshot.index_body)
+        _atomic_write(self.export_path, snapshot.export_body)
+        self._snapshot, self._mtime = snapshot, self._file_mtime()
+        self._checked = time.monotonic()
+        return snapshot
+
+
+def _atomic_write(path: Path, body: bytes) -> None:
+    if path.exists() and path.read_bytes() == body:
+        return
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(body)
+    os.replace(temporary, path)
+
+
+def init_app(app) -> None:
+    app.extensions["btf_snapshot"] = SnapshotHolder(Path(app.config["BTF_PUBLIC_DIR"]))
+
+
+def holder() -> SnapshotHolder:
+    return current_app.extensions["btf_snapshot"]
+
+
+def current() -> Snapshot:
+    return holder().get()
+
+
+def rebuild(session: Session) -> Snapshot:
+    return holder().rebuild(session)

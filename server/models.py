@@ -1,0 +1,299 @@
+"""The tables. Every editable model carries a `version` used for optimistic locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base
+
+KINDS = ("moderation", "labelling", "engagement", "microwork")
+EVIDENCE = (
+    "company_statement",
+    "official_record",
+    "investigative_journalism",
+    "academic_study",
+    "allegation",
+)
+STATUSES = ("draft", "pending", "published", "changes_requested", "rejected", "retracted")
+PAY_PERIODS = ("hour", "day", "week", "month", "year")
+ROLES = ("contributor", "curator", "admin")
+CHECK_STATUSES = ("ok", "broken", "moved")
+PROPOSAL_STATUSES = ("new", "accepted", "dismissed")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _versioned() -> dict[str, Any]:
+    # Version numbers are bumped by the operations layer; the mapper adds
+    # "WHERE version = :old" to every UPDATE so a concurrent write fails loudly.
+    return {"version_id_generator": False}
+
+
+claim_platforms = Table(
+    "claim_platforms",
+    Base.metadata,
+    Column("claim_id", ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("platform_id", ForeignKey("platforms.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+collection_platforms = Table(
+    "collection_platforms",
+    Base.metadata,
+    Column("collection_id", ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True),
+    Column("platform_id", ForeignKey("platforms.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="contributor")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    __mapper_args__ = {"version_id_col": version, **_versioned()}
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+class Platform(Base):
+    __tablename__ = "platforms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    hq_country: Mapped[str | None] = mapped_column(String(2))
+    description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    domains: Mapped[list[Domain]] = relationship(
+        back_populates="platform", cascade="all, delete-orphan", order_by="Domain.host"
+    )
+    claims: Mapped[list[Claim]] = relationship(
+        secondary=claim_platforms, back_populates="platforms", viewonly=True
+    )
+
+    __mapper_args__ = {"version_id_col": version, **_versioned()}
+
+
+class Domain(Base):
+    __tablename__ = "domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(253), unique=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+
+    platform: Mapped[Platform] = relationship(back_populates="domains")
+
+
+class Vendor(Base):
+    __tablename__ = "vendors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    hq_country: Mapped[str | None] = mapped_column(String(2))
+    website: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    claims: Mapped[list[Claim]] = relationship(back_populates="vendor")
+
+    __mapper_args__ = {"version_id_col": version, **_versioned()}
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
+    locations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    workers: Mapped[int | None] = mapped_column(Integer)
+    pay_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    pay_currency: Mapped[str | None] = mapped_column(String(3))
+    pay_per: Mapped[str | None] = mapped_column(String(10))
+    observed_start: Mapped[str | None] = mapped_column(String(10))
+    observed_end: Mapped[str | None] = mapped_column(String(10))
+    evidence: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status_comment: Mapped[str | None] = mapped_column(Text)
+    last_verified: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    vendor: Mapped[Vendor | None] = relationship(back_populates="claims")
+    platforms: Mapped[list[Platform]] = relationship(
+        secondary=claim_platforms, back_populates="claims", order_by=claim_platforms.c.position
+    )
+    translations: Mapped[list[ClaimTranslation]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="ClaimTranslation.language"
+    )
+    sources: Mapped[list[Source]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="Source.position"
+    )
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
+        CheckConstraint(f"evidence IN {EVIDENCE!r}", name="evidence"),
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+    )
+    __mapper_args__ = {"version_id_col": version, **_versioned()}
+
+    def translation(self, language: str) -> str | None:
+        for item in self.translations:
+            if item.language == language:
+                return item.summary
+        return None
+
+
+class ClaimTranslation(Base):
+    __tablename__ = "claim_translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    summary: Mapped[str] = mapped_column(Text)
+
+    claim: Mapped[Claim] = relationship(back_populates="translations")
+
+    __table_args__ = (UniqueConstraint("claim_id", "language"),)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(500))
+    publisher: Mapped[str] = mapped_column(String(200))
+    published: Mapped[str | None] = mapped_column(String(10))
+    quote: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    is_copy: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    check_status: Mapped[str | None] = mapped_column(String(10))
+    final_url: Mapped[str | None] = mapped_column(String(2000))
+    check_detail: Mapped[str | None] = mapped_column(Text)
+
+    claim: Mapped[Claim] = relationship(back_populates="sources")
+
+
+class Revision(Base):
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "action IN ('create', 'update', 'status', 'revert', 'delete')", name="action"
+        ),
+    )
+
+
+class Proposal(Base):
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    platform_slug: Mapped[str | None] = mapped_column(String(80))
+    host: Mapped[str | None] = mapped_column(String(253))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    handled_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (CheckConstraint(f"status IN {PROPOSAL_STATUSES!r}", name="status"),)
+    __mapper_args__ = {"version_id_col": version, **_versioned()}
+
+
+class Collection(Base):
+    __tablename__ = "collections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    platforms: Mapped[list[Platform]] = relationship(
+        secondary=collection_platforms, order_by=collection_platforms.c.position
+    )

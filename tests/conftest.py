@@ -1,0 +1,181 @@
+"""Shared fixtures: an app on a fresh, seeded database per test (SQLite or PostgreSQL).
+
+Set BTF_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test to run on PostgreSQL;
+otherwise every test gets its own SQLite file. Either way the schema is migrated and the
+shipped dataset seeded once into a template, then copied for each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+os.environ.setdefault("BTF_DATA_DIR", tempfile.mkdtemp(prefix="btf-test-home-"))
+os.environ.pop("BTF_DATABASE_URL", None)
+os.environ.pop("BTF_ENV", None)
+
+from server import create_app, db  # noqa: E402
+from server.cli import ensure_database  # noqa: E402
+from server.extensions import limiter  # noqa: E402
+
+POSTGRES_URL = os.environ.get("BTF_TEST_DATABASE_URL", "")
+ON_POSTGRES = POSTGRES_URL.startswith("postgres")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _test_config(database_url: str, folder: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BTF_DATA_DIR": str(folder),
+        "BTF_PUBLIC_DIR": str(folder / "public"),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+    }
+
+
+class PostgresDatabases:
+    """Creates databases from a template on one server, and drops them afterwards."""
+
+    def __init__(self, url: str):
+        self.url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+
+    def url_for(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def create(self, name: str, template: str | None = None) -> str:
+        self.drop(name)
+        with self.admin.connect() as conn:
+            suffix = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+        return self.url_for(name)
+
+
+def _build_template(database_url: str, folder: Path, *, seed: bool) -> None:
+    app = create_app(_test_config(database_url, folder))
+    with app.app_context():
+        ensure_database(seed=seed)
+    app.extensions["btf_engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory):
+    """Template databases (seeded and empty), built once per test run."""
+    folder = tmp_path_factory.mktemp("templates")
+    if ON_POSTGRES:
+        pg = PostgresDatabases(POSTGRES_URL)
+        names = {}
+        for kind in ("seeded", "empty"):
+            name = f"btf_tpl_{kind}_{WORKER}"
+            _build_template(pg.create(name), folder / kind, seed=kind == "seeded")
+            names[kind] = name
+        yield {"pg": pg, **names}
+        for name in names.values():
+            pg.drop(name)
+        pg.admin.dispose()
+    else:
+        paths = {}
+        for kind in ("seeded", "empty"):
+            path = folder / f"{kind}.sqlite"
+            _build_template(f"sqlite:///{path}", folder / kind, seed=kind == "seeded")
+            paths[kind] = path
+        yield paths
+
+
+def _fresh_database(templates, kind: str, folder: Path):
+    if ON_POSTGRES:
+        pg = templates["pg"]
+        name = f"btf_t_{WORKER}_{uuid.uuid4().hex[:10]}"
+        return pg.create(name, template=templates[kind]), lambda: pg.drop(name)
+    path = folder / "behind-the-feed.sqlite"
+    shutil.copyfile(templates[kind], path)
+    return f"sqlite:///{path}", lambda: None
+
+
+def _make_app(templates, kind: str, folder: Path, overrides: dict | None = None):
+    url, cleanup = _fresh_database(templates, kind, folder)
+    app = create_app({**_test_config(url, folder), **(overrides or {})})
+    with app.app_context():
+        limiter.reset()
+    return app, cleanup
+
+
+@pytest.fixture
+def make_app(_templates, tmp_path):
+    """Build more apps in one test: make_app(seed=True, **config) -> app (each with its own DB)."""
+    made = []
+
+    def factory(seed: bool = True, **overrides):
+        folder = tmp_path / f"app{len(made)}"
+        folder.mkdir()
+        app, cleanup = _make_app(_templates, "seeded" if seed else "empty", folder, overrides)
+        made.append((app, cleanup))
+        return app
+
+    yield factory
+    for app, cleanup in made:
+        app.extensions["btf_engine"].dispose()
+        cleanup()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app on a fresh database seeded with the shipped dataset."""
+    return make_app()
+
+
+@pytest.fixture
+def empty_app(make_app):
+    """The app on a fresh, migrated database with no data."""
+    return make_app(seed=False)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app):
+    """A session inside an app context (commit to make changes visible to requests)."""
+    with app.app_context():
+        yield db.get_session()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts SQL statements sent by the app's engine: `with count_queries() as counter: ...`."""
+    from contextlib import contextmanager
+
+    engine = app.extensions["btf_engine"]
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def listener(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+
+    return counting

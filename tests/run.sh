@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Python packages, Debian's Chromium, the extension linter) and runs
+# the whole suite: lint, the extension's node tests, pytest (unit, API, scrapers, end-to-end).
+# Set BTF_TEST_DATABASE_URL=postgresql://... to run the Python suite on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Python packages"
+test -x .venv/bin/python || python3 -m venv .venv
+.venv/bin/pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+touch .venv/.installed
+
+step "Chromium (Debian's package) for the end-to-end tests"
+if ! test -x /usr/bin/chromium; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+/usr/bin/chromium --version
+
+step "Node packages for the extension's lint"
+npm ci --prefix tests/extension --no-audit --no-fund --loglevel=error
+
+step "Lint"
+.venv/bin/ruff check .
+npx --prefix tests/extension web-ext lint --source-dir extension --warnings-as-errors \
+  --self-hosted=false --output text
+if [ "${1:-}" = "--lint-only" ]; then exit 0; fi
+
+step "Extension unit tests (node --test)"
+node --test tests/extension/
+
+step "Python suite (pytest)${BTF_TEST_DATABASE_URL:+ on $BTF_TEST_DATABASE_URL}"
+.venv/bin/pytest -q -n 2 --dist loadgroup
