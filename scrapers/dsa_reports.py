@@ -81,6 +81,7 @@ class ModeratorCount:
     scope: str  # "total", an ISO 639-1 language code, or the label as written
     scope_label: str
     value: int | float | None
+    value_text: str  # as written in the file
     context: str
     table: str
     row: int
@@ -195,6 +196,7 @@ def _record(cells: dict[str, str], *, table: str, row: int, source_url: str | No
         scope=normalise_scope(scope_label),
         scope_label=scope_label,
         value=value,
+        value_text=cells.get("value", ""),
         context=" ".join(cells.get("contextual information", "").split()),
         table=table,
         row=row,
@@ -348,9 +350,10 @@ def _summary(service: str, measure: str, workers: int | None, start: str, end: s
 
 
 def _quote(rows: list[ModeratorCount]) -> str:
+    """The row's cells as filed, so the quote stays verbatim."""
     total = next((r for r in rows if r.scope == "total"), rows[0])
-    value = f"{total.value:,}" if total.value is not None else "n/a"
-    return f"{total.indicator}, {total.scope_label}: {value}"
+    return " | ".join(cell for cell in (total.indicator, total.scope_label, total.value_text)
+                      if cell)
 
 
 def _full_months(start: str, end: str) -> bool:

@@ -199,10 +199,11 @@ def to_proposals(records: Iterable[DailyDecisions], known: Known) -> list[Propos
             "share_not_fully_automated": round(share, 4),
             "source_urls": sorted({d.source_url for d in days if d.source_url}),
         }
-        inauthentic_days = [d.inauthentic_accounts for d in days
-                            if d.inauthentic_accounts is not None]
-        if inauthentic_days:
-            record["inauthentic_accounts"] = sum(inauthentic_days)
+        # Not every file carries keywords: count, and date, only the days that do.
+        keyword_days = [d for d in days if d.inauthentic_accounts is not None]
+        if keyword_days:
+            record["inauthentic_accounts"] = sum(d.inauthentic_accounts or 0 for d in keyword_days)
+            record["inauthentic_accounts_days"] = sorted(d.day for d in keyword_days)
         source = _source(start, end)
         drafts.append(_draft(
             platform.slug, "not_fully_automated_share", start, end, record,
@@ -214,12 +215,14 @@ def to_proposals(records: Iterable[DailyDecisions], known: Known) -> list[Propos
         ))
         if record.get("inauthentic_accounts"):
             count = record["inauthentic_accounts"]
+            first, last = min(d.day for d in keyword_days), max(d.day for d in keyword_days)
             drafts.append(_draft(
-                platform.slug, "inauthentic_accounts", start, end, record,
+                platform.slug, "inauthentic_accounts", first, last, record,
                 kind="engagement",
                 summary=(f"{platform_name} reported {count:,} moderation decisions on inauthentic "
-                         f"accounts to the EU's DSA Transparency Database for {period}."),
-                source=source, name=platform_name,
+                         f"accounts to the EU's DSA Transparency Database for "
+                         f"{period_text(first, last)}."),
+                source=_source(first, last), name=platform_name,
             ))
     return drafts
 
@@ -244,8 +247,9 @@ def _draft(slug: str, measure: str, start: str, end: str, record: dict[str, Any]
         platform_slug=slug,
         source_url=source["url"],
         payload={
+            # ISO weeks, not days: a rerun that misses a day still finds its earlier proposal.
             "identity": {"platform_name": name_key(name), "measure": measure,
-                         "start": start, "end": end},
+                         "weeks": iso_weeks(start, end)},
             "record": record,
             "change": {"claim": claim},
         },
@@ -262,6 +266,17 @@ def _source(start: str, end: str) -> dict[str, Any]:
         "language": "en",
         "is_copy": False,
     }
+
+
+def iso_weeks(start: str, end: str) -> list[str]:
+    """The ISO weeks ("2026-W47") from day `start` to day `end`."""
+    day, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    weeks = set()
+    while day <= last:
+        year, week, _ = day.isocalendar()
+        weeks.add(f"{year}-W{week:02d}")
+        day += dt.timedelta(days=1)
+    return sorted(weeks)
 
 
 def period_text(start: str, end: str) -> str:

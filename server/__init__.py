@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import db, index
+from . import db, index, security
 from .config import load_config
 from .errors import Api
 from .extensions import csrf, limiter, login_manager
@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    security.init_app(app)
 
     api = Api(app)
     from .api import blp as api_blueprint

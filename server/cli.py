@@ -186,10 +186,9 @@ def serve_command(host: str, port: int, lan: bool, threads: int) -> None:
     shown = lan_address() if lan else ("127.0.0.1" if host in ("0.0.0.0", "::") else host)
     app = current_app._get_current_object()
     try:
-        probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
-        probe.close()
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
     except OSError as exc:
         _fail(f"Cannot listen on {host}:{port}: {exc.strerror}. Is another server using it? "
               "Try --port with another number.")

@@ -20,6 +20,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     validate,
     validates_schema,
 )
@@ -94,7 +95,14 @@ class SourceRecord(_Strict):
 
 class LocationRecord(_Strict):
     country = fields.String(required=True, validate=_country)
-    city = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=120))
+    city = fields.String(allow_none=True, validate=validate.Length(min=1, max=120))
+
+    @post_load
+    def _no_empty_city(self, data: dict, **_kw) -> dict:
+        # A location without a city is written without the key, so files stay canonical.
+        if not data.get("city"):
+            data.pop("city", None)
+        return data
 
 
 class PayRecord(_Strict):

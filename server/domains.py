@@ -28,7 +28,9 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _AUTHORITY_END = re.compile(r"[/?#\\]")
 _PORT = re.compile(r"[0-9]*")
 # Control characters, the space, and the other White_Space code points: named in the message.
-_WHITESPACE = re.compile(r"[\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_WHITESPACE = re.compile(
+    r"[\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
 # ASCII other than letters, digits, dot, hyphen and underscore (non-ASCII goes to IDNA).
 _ASCII_BAD = re.compile(r"[^A-Za-z0-9._\-\x80-\U0010ffff]")
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]*[a-z0-9_])?")
@@ -170,15 +172,14 @@ def _parse_ipv6(text: str, s: str) -> str:
                         raise fail
                 if i >= n or s[i] not in _DIGITS:
                     raise fail
-                octet: int | None = None
+                octet = -1  # no digit yet
                 while i < n and s[i] in _DIGITS:
                     if octet == 0:
-                        raise fail
-                    octet = int(s[i]) if octet is None else octet * 10 + int(s[i])
+                        raise fail  # a leading zero
+                    octet = int(s[i]) if octet < 0 else octet * 10 + int(s[i])
                     if octet > 255:
                         raise fail
                     i += 1
-                assert octet is not None
                 address[piece] = address[piece] * 0x100 + octet
                 seen += 1
                 if seen in (2, 4):
@@ -232,10 +233,19 @@ def _serialise_ipv6(address: list[int]) -> str:
 # --- international names ------------------------------------------------------------------------
 
 
+def _check_known(text: str, unicode_text: str) -> None:
+    # Direction and normalisation checks rest on this Python's Unicode data; a character it does
+    # not know cannot be checked, so it is refused (before mapping too, which could hide it).
+    for ch in unicode_text:
+        if unicodedata.category(ch) == "Cn":
+            raise _invalid(text, f"U+{ord(ch):04X} is not a known character")
+
+
 def _check_unicode_label(text: str, label: str) -> None:
     """UTS #46 validity for a label in Unicode form (the URL standard's options)."""
     if label.startswith("xn--"):
         raise _invalid(text, f"the label {label!r} starts with 'xn--' but is not Punycode")
+    _check_known(text, label)
     if unicodedata.category(label[0]).startswith("M"):
         raise _invalid(text, f"the label {label!r} starts with a combining mark")
     for pos, ch in enumerate(label):
@@ -267,6 +277,7 @@ def _decode_alabel(text: str, label: str) -> str:
 
 def _to_ascii(text: str, host: str) -> str:
     """UTS #46 ToASCII as the URL standard runs it (non-transitional, no hyphen or STD3 checks)."""
+    _check_known(text, host)
     try:
         mapped = idna.uts46_remap(host, std3_rules=False)
     except ValueError as exc:
@@ -313,7 +324,8 @@ def _check_dns_shape(text: str, host: str) -> None:
             raise _invalid(text, "it has an empty label (two dots in a row, or a leading dot)")
         if len(label) > MAX_LABEL_LENGTH:
             raise _invalid(
-                text, f"the label {_shown(label)} is {len(label)} characters, over {MAX_LABEL_LENGTH}"
+                text,
+                f"the label {_shown(label)} is {len(label)} characters, over {MAX_LABEL_LENGTH}",
             )
         if not _LABEL.fullmatch(label):
             bad = _ASCII_BAD.search(label)
@@ -437,13 +449,17 @@ def check_listable(host: str) -> str:
     normalised = normalize_host(host)
     if is_ip_address(normalised):
         raise ValueError(f"{_shown(normalised)} is an IP address; only host names can be listed")
+    suffix_message = (
+        f"{_shown(normalised)} is a public suffix (ICANN section of the Public Suffix List) "
+        "shared by unrelated owners; list a domain under it instead"
+    )
     if "." not in normalised:
+        # A top-level domain the list names gets the more telling message.
+        if _icann_psl().is_public(normalised, accept_unknown=False):
+            raise ValueError(suffix_message)
         raise ValueError(
             f"{_shown(normalised)} is a single label; list a full name such as 'example.com'"
         )
     if is_public_suffix(normalised):
-        raise ValueError(
-            f"{_shown(normalised)} is a public suffix (ICANN section of the Public Suffix List) "
-            "shared by unrelated owners; list a domain under it instead"
-        )
+        raise ValueError(suffix_message)
     return normalised

@@ -49,8 +49,11 @@ def _validation_fields(exc: HTTPException) -> dict | None:
     # webargs nests messages by location ("json", "query"); the field names are what matter.
     if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "view_args"}:
         merged: dict = {}
-        for value in messages.values():
-            merged.update(value)
+        for location, value in messages.items():
+            if isinstance(value, dict):
+                merged.update(value)
+            else:  # a message about the whole body, e.g. "Invalid JSON body."
+                merged["body" if location == "json" else location] = value
         return merged
     return messages
 
@@ -72,8 +75,12 @@ class Api(SmorestApi):
         data = getattr(error, "data", None) or {}
         if data.get("message"):
             message = data["message"]
+        elif fields == {"body": ["Invalid JSON body."]}:
+            message = "The request body is not valid JSON."
         elif fields:
             message = "Some fields are not valid: " + ", ".join(sorted(map(str, fields)))
+        if error.code == 429:
+            message = f"Too many requests: the limit is {error.description}. Please wait and retry."
         if error.code == 500:
             message = "Something went wrong on our side. Please try again later."
         headers = dict(data.get("headers") or {})

@@ -95,6 +95,8 @@ class Snapshot:
         self.hosts = {
             host: p["slug"] for p in export["platforms"] for host in p["domains"]
         }
+        # match_host on host -> host answers which listed host a visited host falls under.
+        self.listed_hosts = {host: host for host in self.hosts}
         self.summaries = {slug: self._summary(slug) for slug in self.platforms}
         index = {
             "generated_at": export["generated_at"],

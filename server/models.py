@@ -21,7 +21,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event, inspect, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .db import Base
 
@@ -297,3 +298,26 @@ class Collection(Base):
     platforms: Mapped[list[Platform]] = relationship(
         secondary=collection_platforms, order_by=collection_platforms.c.position
     )
+
+
+# The order of a claim's platforms matters (the first is where the claim is filed), but a plain
+# many-to-many relationship does not write it: store each list's order after every flush.
+@event.listens_for(Session, "before_flush")
+def _remember_platform_order(session: Session, _context, _instances) -> None:
+    pending = session.info.setdefault("claim_platform_order", {})
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Claim) and inspect(obj).attrs.platforms.history.has_changes():
+            pending[id(obj)] = obj
+
+
+@event.listens_for(Session, "after_flush")
+def _write_platform_order(session: Session, _context) -> None:
+    pending = session.info.pop("claim_platform_order", {})
+    for claim in pending.values():
+        for position, platform in enumerate(claim.platforms):
+            session.connection().execute(
+                update(claim_platforms)
+                .where(claim_platforms.c.claim_id == claim.id,
+                       claim_platforms.c.platform_id == platform.id)
+                .values(position=position)
+            )

@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskCliRunner
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -22,6 +23,7 @@ os.environ.pop("BTF_DATABASE_URL", None)
 os.environ.pop("BTF_ENV", None)
 
 from server import create_app, db  # noqa: E402
+from server.cli import cli as btf_cli  # noqa: E402
 from server.cli import ensure_database  # noqa: E402
 from server.extensions import limiter  # noqa: E402
 
@@ -146,9 +148,16 @@ def client(app):
     return app.test_client()
 
 
+class CliRunner(FlaskCliRunner):
+    """Invokes the `behind-the-feed` command group against the test's app."""
+
+    def invoke(self, cli=None, args=None, **kwargs):
+        return super().invoke(cli or btf_cli, args, **kwargs)
+
+
 @pytest.fixture
 def runner(app):
-    return app.test_cli_runner()
+    return CliRunner(app)
 
 
 @pytest.fixture

@@ -262,7 +262,9 @@ def test_openapi_document_lists_every_operation(client):
                  "/api/v1/export.json", "/api/v1/export.csv", "/api/v1/suggestions"):
         assert path in paths, path
     assert "post" in paths["/api/v1/suggestions"]
-    assert "LookupSchema" in json.dumps(spec["components"])
+    ok = paths["/api/v1/lookup"]["get"]["responses"]["200"]["content"]["application/json"]
+    name = ok["schema"]["$ref"].rsplit("/", 1)[1]
+    assert {"slug", "host", "counts"} <= set(spec["components"]["schemas"][name]["properties"])
 
 
 def test_api_sets_no_cookies(client):

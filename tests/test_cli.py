@@ -72,6 +72,7 @@ def test_serve_creates_seeds_and_answers(cli_env, tmp_path):
         with pytest.raises(urllib.error.HTTPError) as not_modified:
             urllib.request.urlopen(request)
         assert not_modified.value.code == 304
+        not_modified.value.close()
     finally:
         process.terminate()
         output = process.communicate(timeout=20)[0]

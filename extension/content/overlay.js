@@ -213,7 +213,8 @@ button.close {
       const item = element('li', 'line');
       item.dataset.kind = line.kind;
       const kind = element('p', 'kind');
-      kind.append(element('strong', '', line.label), document.createTextNode(` \u00b7 ${line.countLabel}`));
+      kind.append(element('strong', '', line.label), document.createTextNode(` (${line.count})`));
+      kind.title = line.countLabel;
       item.append(kind);
       if (line.headline) item.append(element('p', 'headline', line.headline));
       lines.append(item);
@@ -249,9 +250,28 @@ button.close {
     return card;
   }
 
+  // In the top layer, the card escapes the opacity, transforms, filters, clipping and stacking of
+  // everything else on the page.
+  function raise() {
+    try {
+      if (host.isConnected && !host.matches(':popover-open')) host.showPopover();
+    } catch {
+      // No popover support: the fixed position and the highest z-index still apply.
+    }
+  }
+
+  // A page that hides its own root element (`* { display: none !important }` matches <html>)
+  // hides every descendant, the top layer included. The root then gets its box back; the page's
+  // own content stays as hidden as the page made it.
+  function keepRootRendered() {
+    const root = document.documentElement;
+    if (getComputedStyle(root).display === 'none') root.style.setProperty('display', 'block', 'important');
+  }
+
   function draw(data) {
     host = document.createElement(HOST_TAG);
     for (const [name, value] of Object.entries(HOST_STYLE)) host.style.setProperty(name, value, 'important');
+    host.setAttribute('popover', 'manual');
     place(data.position);
     const root = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
@@ -260,6 +280,8 @@ button.close {
     shown = data;
     // Attach to <html>, not <body>: a page's body rules and re-renders do not reach it there.
     document.documentElement.append(host);
+    raise();
+    keepRootRendered();
   }
 
   function watchRemoval() {
@@ -267,6 +289,7 @@ button.close {
       if (shown && host && !host.isConnected && reattached < MAX_REATTACH && document.documentElement) {
         reattached += 1;
         document.documentElement.append(host);
+        raise();
       }
     }).observe(document.documentElement, { childList: true });
   }

@@ -6,8 +6,8 @@
 // result is what the browser itself shows as the tab's host. Plain ASCII names take a shorter
 // path that gives the same answer without building a URL.
 
-export const MAX_HOST_LENGTH = 253;
-export const MAX_LABEL_LENGTH = 63;
+const MAX_HOST_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
 // Before any mapping; longer input is refused outright (as on the server).
 const MAX_INPUT_LENGTH = 1024;
 
@@ -27,6 +27,12 @@ const DIGITS = /^[0-9]+$/;
 const OCTAL = /^[0-7]+$/;
 const HEX = /^[0-9A-Fa-f]+$/;
 const IPV4 = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
+// The common case, checked in one pass: an ASCII name of valid labels, any case, one optional
+// trailing dot, bare or after http(s)://, then the end or a path, query or fragment. Its last
+// label must not look like a number (that is the IPv4 path).
+const PLAIN_LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const PLAIN_URL = new RegExp(`^(?:https?://)?((?:${PLAIN_LABEL}\\.)*${PLAIN_LABEL}\\.?)(?:[/?#\\\\]|$)`);
+const NUMBER_LIKE = /(?:^|\.)(?:[0-9]+|0[xX][0-9A-Fa-f]*)\.?$/;
 
 function shown(text) {
   return JSON.stringify(text.length <= 80 ? text : text.slice(0, 77) + '...');
@@ -36,17 +42,15 @@ function invalid(text, reason) {
   return new Error(`${shown(text)} is not a valid host: ${reason}`);
 }
 
-function codePointLength(text) {
-  let n = 0;
-  for (const _ of text) n += 1; // eslint-disable-line no-unused-vars
-  return n;
-}
-
 // --- splitting a URL or host string ---------------------------------------------------------
 
 function checkPort(text, port) {
-  if (!PORT.test(port)) throw invalid(text, `the port ${JSON.stringify(port.slice(0, 10))} is not a number`);
-  if (port && Number(port) > 65535) throw invalid(text, `the port ${port.slice(0, 10)} is over 65535`);
+  if (!PORT.test(port)) {
+    throw invalid(text, `the port ${JSON.stringify(port.slice(0, 10))} is not a number`);
+  }
+  if (port && Number(port) > 65535) {
+    throw invalid(text, `the port ${port.slice(0, 10)} is over 65535`);
+  }
 }
 
 function split(text) {
@@ -62,7 +66,9 @@ function split(text) {
     const close = hostport.indexOf(']');
     if (close < 0) throw invalid(text, "'[' without a closing ']'");
     const rest = hostport.slice(close + 1);
-    if (rest && !rest.startsWith(':')) throw invalid(text, `unexpected ${JSON.stringify(rest.slice(0, 10))} after ']'`);
+    if (rest && !rest.startsWith(':')) {
+      throw invalid(text, `unexpected ${JSON.stringify(rest.slice(0, 10))} after ']'`);
+    }
     checkPort(text, rest.slice(1));
     return { host: hostport.slice(1, close), ipv6: true };
   }
@@ -134,11 +140,16 @@ function parseIpv6(text, inner) {
 
 function checkDnsShape(text, host) {
   if (host === '') throw invalid(text, 'it is empty');
-  if (host.length > MAX_HOST_LENGTH) throw invalid(text, `it is ${host.length} characters long, over ${MAX_HOST_LENGTH}`);
+  if (host.length > MAX_HOST_LENGTH) {
+    throw invalid(text, `it is ${host.length} characters long, over ${MAX_HOST_LENGTH}`);
+  }
   for (const label of host.split('.')) {
-    if (label === '') throw invalid(text, 'it has an empty label (two dots in a row, or a leading dot)');
+    if (label === '') {
+      throw invalid(text, 'it has an empty label (two dots in a row, or a leading dot)');
+    }
     if (label.length > MAX_LABEL_LENGTH) {
-      throw invalid(text, `the label ${shown(label)} is ${label.length} characters, over ${MAX_LABEL_LENGTH}`);
+      const size = `${label.length} characters, over ${MAX_LABEL_LENGTH}`;
+      throw invalid(text, `the label ${shown(label)} is ${size}`);
     }
     if (!LABEL.test(label)) {
       const bad = ASCII_BAD.exec(label);
@@ -148,23 +159,23 @@ function checkDnsShape(text, host) {
   }
 }
 
-// --- public API -----------------------------------------------------------------------------
+// --- the full path ---------------------------------------------------------------------------
 
-/**
- * The normalised host of a host name or URL: lower case, ASCII (Punycode), no port or trailing
- * dot. IPv4 addresses come back dotted-decimal, IPv6 addresses in brackets. Throws an Error
- * saying why when the input is not a valid host.
- */
-export function normalizeHost(text) {
-  if (typeof text !== 'string') throw new Error(`a host must be text, not ${text === null ? 'null' : typeof text}`);
+// What normalizeHost answers, for any input; throws an Error saying why it is not a host.
+function normalizeAnyHost(text) {
+  if (typeof text !== 'string') {
+    throw new Error(`a host must be text, not ${text === null ? 'null' : typeof text}`);
+  }
   if (text.replace(EDGE_SPACE, '') === '') throw new Error('the host is empty');
-  let { host, ipv6 } = split(text);
+  const parts = split(text);
+  let { host } = parts;
   if (host === '') throw invalid(text, 'it has no host name');
-  if (host.length > MAX_INPUT_LENGTH && codePointLength(host) > MAX_INPUT_LENGTH) {
-    throw invalid(text, `it is ${codePointLength(host)} characters long, over ${MAX_HOST_LENGTH}`);
+  // Counted in code points, as on the server.
+  if (host.length > MAX_INPUT_LENGTH && [...host].length > MAX_INPUT_LENGTH) {
+    throw invalid(text, `it is ${[...host].length} characters long, over ${MAX_HOST_LENGTH}`);
   }
   if (WHITESPACE.test(host)) throw invalid(text, 'it contains whitespace or a control character');
-  if (ipv6) return parseIpv6(text, host);
+  if (parts.ipv6) return parseIpv6(text, host);
   const bad = ASCII_BAD.exec(host);
   if (bad) throw invalid(text, `${JSON.stringify(bad[0])} is not allowed in a host name`);
   if (NON_ASCII.test(host) || PUNYCODE_LABEL.test(host)) {
@@ -180,6 +191,121 @@ export function normalizeHost(text) {
   if (host.endsWith('.')) host = host.slice(0, -1);
   checkDnsShape(text, host);
   return host;
+}
+
+// --- the short path --------------------------------------------------------------------------
+
+// The normalised host when `text` is a plain ASCII name, bare or in an http(s) URL without
+// userinfo or port (what tabs mostly hold), else null. It gives what normalizeAnyHost gives,
+// only sooner.
+function plainHost(text) {
+  if (typeof text !== 'string') return null;
+  const found = PLAIN_URL.exec(text);
+  if (found === null) return null;
+  const host = found[1];
+  if (NUMBER_LIKE.test(host)) return null;
+  const name = (host.endsWith('.') ? host.slice(0, -1) : host).toLowerCase();
+  if (name.length > MAX_HOST_LENGTH) return null;
+  if (PUNYCODE_LABEL.test(name)) {
+    for (const label of name.split('.')) {
+      if (label.startsWith('xn--') && !isPlainPunycodeLabel(label)) return null;
+    }
+  }
+  return name;
+}
+
+// Punycode labels seen before, and whether each is valid on its own and free of right-to-left
+// text. Such a label is valid in any name of ASCII labels, so the URL parser need not see the
+// whole name again; right-to-left text brings in the Bidi rule, which looks at every label, so
+// names holding it always take the full path. Cleared when full: a few labels (top-level domains
+// such as xn--p1ai) make up most of what is seen.
+const plainPunycodeLabels = new Map();
+const MAX_REMEMBERED_LABELS = 2000;
+
+function isPlainPunycodeLabel(label) {
+  let plain = plainPunycodeLabels.get(label);
+  if (plain === undefined) {
+    const codePoints = decodePunycode(label.slice(4));
+    plain = codePoints !== null && !codePoints.some(isRightToLeftBlock) && urlKeepsLabel(label);
+    if (plainPunycodeLabels.size >= MAX_REMEMBERED_LABELS) plainPunycodeLabels.clear();
+    plainPunycodeLabels.set(label, plain);
+  }
+  return plain;
+}
+
+function urlKeepsLabel(label) {
+  try {
+    return new URL(`http://${label}/`).hostname === label;
+  } catch {
+    return false;
+  }
+}
+
+// The blocks that hold every character of Bidi_Class R, AL or AN (the Bidi rule's trigger).
+function isRightToLeftBlock(cp) {
+  return (cp >= 0x0590 && cp <= 0x08ff)
+    || (cp >= 0xfb1d && cp <= 0xfdff)
+    || (cp >= 0xfe70 && cp <= 0xfeff)
+    || (cp >= 0x10800 && cp <= 0x10fff)
+    || (cp >= 0x1e800 && cp <= 0x1efff);
+}
+
+// RFC 3492 decoding of the part after "xn--": the code points, or null if it is not Punycode.
+function decodePunycode(input) {
+  const BASE = 36;
+  const T_MIN = 1;
+  const T_MAX = 26;
+  const MAX_INT = 0x7fffffff;
+  const delimiter = input.lastIndexOf('-');
+  const output = [];
+  for (let j = 0; j < Math.max(delimiter, 0); j += 1) output.push(input.charCodeAt(j));
+  let n = 128;
+  let i = 0;
+  let bias = 72;
+  for (let at = delimiter > 0 ? delimiter + 1 : 0; at < input.length;) {
+    const oldI = i;
+    let w = 1;
+    for (let k = BASE; ; k += BASE) {
+      if (at >= input.length) return null;
+      const c = input.charCodeAt(at);
+      at += 1;
+      let digit = BASE;
+      if (c >= 0x30 && c <= 0x39) digit = c - 22;
+      else if (c >= 0x61 && c <= 0x7a) digit = c - 0x61;
+      if (digit >= BASE || digit > Math.floor((MAX_INT - i) / w)) return null;
+      i += digit * w;
+      const t = k <= bias ? T_MIN : k >= bias + T_MAX ? T_MAX : k - bias;
+      if (digit < t) break;
+      if (w > Math.floor(MAX_INT / (BASE - t))) return null;
+      w *= BASE - t;
+    }
+    const length = output.length + 1;
+    let delta = oldI === 0 ? Math.floor((i - oldI) / 700) : Math.floor((i - oldI) / 2);
+    delta += Math.floor(delta / length);
+    let k = 0;
+    while (delta > ((BASE - T_MIN) * T_MAX) >> 1) {
+      delta = Math.floor(delta / (BASE - T_MIN));
+      k += BASE;
+    }
+    bias = k + Math.floor(((BASE - T_MIN + 1) * delta) / (delta + 38));
+    n += Math.floor(i / length);
+    i %= length;
+    if (n > 0x10ffff) return null;
+    output.splice(i, 0, n);
+    i += 1;
+  }
+  return output;
+}
+
+// --- public API -----------------------------------------------------------------------------
+
+/**
+ * The normalised host of a host name or URL: lower case, ASCII (Punycode), no port or trailing
+ * dot. IPv4 addresses come back dotted-decimal, IPv6 addresses in brackets. Throws an Error
+ * saying why when the input is not a valid host.
+ */
+export function normalizeHost(text) {
+  return plainHost(text) ?? normalizeAnyHost(text);
 }
 
 function isNormalIp(host) {
@@ -201,20 +327,25 @@ export function isIpAddress(host) {
  * that is not a valid host give null: an odd tab must never break the extension.
  */
 export function matchHost(hostOrUrl, hosts) {
-  let host;
-  try {
-    host = normalizeHost(hostOrUrl);
-  } catch {
-    return null;
+  if (!hosts) return null;
+  let host = plainHost(hostOrUrl); // never an IP address
+  if (host === null) {
+    try {
+      host = normalizeAnyHost(hostOrUrl);
+    } catch {
+      return null;
+    }
+    if (isNormalIp(host)) return null;
   }
-  if (isNormalIp(host) || !hosts) return null;
   let dot = host.indexOf('.');
   if (dot < 0) return null;
   let candidate = host;
   while (dot >= 0) {
-    if (Object.prototype.hasOwnProperty.call(hosts, candidate)) {
-      const slug = hosts[candidate];
-      if (typeof slug === 'string') return slug;
+    const slug = hosts[candidate];
+    // Inherited members of Object.prototype are never strings; the own-property check is only
+    // paid on a hit.
+    if (typeof slug === 'string' && Object.prototype.hasOwnProperty.call(hosts, candidate)) {
+      return slug;
     }
     candidate = candidate.slice(dot + 1);
     dot = candidate.indexOf('.');

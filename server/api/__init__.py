@@ -9,6 +9,7 @@ import math
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from webargs.flaskparser import FlaskParser
 
 from .. import domains, index
 from ..db import get_session
@@ -16,7 +17,16 @@ from ..extensions import limiter
 from . import schemas
 from .operations import SuggestionError, create_suggestion
 
-blp = Blueprint("api", __name__, url_prefix="/api/v1",
+class _Parser(FlaskParser):
+    # Bad input is a 400 with field messages, whatever the location.
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = _Parser()
+
+
+blp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
                 description="Platforms and the hidden human labour behind them.")
 
 SUGGESTION_MAX_BYTES = 10 * 1024
@@ -77,7 +87,7 @@ class Lookup(MethodView):
         except ValueError as exc:
             abort(400, message=str(exc))
         snapshot = index.current()
-        listed = domains.matching_listed_host(host, snapshot.hosts)
+        listed = domains.match_host(host, snapshot.listed_hosts)
         if listed is None:
             abort(404, message=f"No platform is listed for {host}.")
         return json_body(snapshot.lookup_body(listed), **{"Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,91 @@
+"""Signing in and out, and changing one's password."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..db import get_session
+from ..extensions import limiter
+from ..models import User
+from . import bp, operations
+from .access import actor, commit, role_required, rollback, safe_next
+from .forms import LoginForm, PasswordForm
+
+AUTH_KEY = "btf_auth"
+SIGN_IN_FAILED = "Wrong email or password, or this account is not active."
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the active user whose password has not changed since sign-in."""
+    try:
+        user = get_session().get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    if user is None or not user.active:
+        return None
+    if session.get(AUTH_KEY) != operations.password_fingerprint(user):
+        return None
+    return user
+
+
+def _sign_in(user: User) -> None:
+    # A fresh session: nothing from before sign-in carries over into the signed-in one.
+    session.clear()
+    login_user(user)
+    session[AUTH_KEY] = operations.password_fingerprint(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["BTF_LOGIN_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm()
+    target = safe_next(request.args.get("next") or form.next.data)
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(target or url_for("curate.dashboard"))
+        form.next.data = target or ""
+    error = None
+    if form.validate_on_submit():
+        db = get_session()
+        user = operations.authenticate(db, form.email.data or "", form.password.data or "")
+        if user is None:
+            rollback(db)
+            error = SIGN_IN_FAILED
+        else:
+            commit(db)
+            _sign_in(user)
+            flash(f"Signed in as {user.display_name}.", "success")
+            return redirect(target or url_for("curate.dashboard"))
+    return render_template("curate/login.html", form=form, error=error), 200 if not error else 401
+
+
+@bp.route("/logout", methods=["POST"])
+@role_required("contributor")
+def logout():
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("curate.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@role_required("contributor")
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = actor()
+        try:
+            operations.change_password(db, user, current_password=form.current_password.data,
+                                       new_password=form.new_password.data)
+        except operations.Invalid as exc:
+            rollback(db)
+            for name, messages in exc.fields.items():
+                getattr(form, name).errors = list(messages)
+        else:
+            commit(db)
+            session[AUTH_KEY] = operations.password_fingerprint(user)
+            flash("Your password is changed. Your other sessions are signed out.", "success")
+            return redirect(url_for("curate.dashboard"))
+    return render_template("curate/password.html", form=form)

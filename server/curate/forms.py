@@ -1,0 +1,454 @@
+"""The forms, and how each turns into the record form that the dataset schemas validate.
+
+Forms only collect text: the rules (what a date, a currency or a source must be) live once, in
+server/dataset.py, and come back here as messages placed next to the fields they concern.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pycountry
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from ..models import EVIDENCE, KINDS, PAY_PERIODS, ROLES
+
+KIND_LABELS = {"moderation": "Moderation", "labelling": "Data labelling",
+               "engagement": "Engagement (click farms, fake accounts)", "microwork": "Microwork"}
+EVIDENCE_LABELS = {
+    "company_statement": "Company statement",
+    "official_record": "Official record (court, parliament, regulator)",
+    "investigative_journalism": "Investigative journalism",
+    "academic_study": "Academic study",
+    "allegation": "Allegation",
+}
+ROLE_LABELS = {"contributor": "Contributor: drafts and proposes",
+               "curator": "Curator: edits, reviews others' work, publishes",
+               "admin": "Admin: curator, plus users, import and export"}
+
+
+def _text(value: Any) -> str:
+    return (value or "").strip() if isinstance(value, str) or value is None else str(value)
+
+
+def _or_none(value: Any) -> str | None:
+    return _text(value) or None
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+class LoginForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired(), Length(max=254)],
+                        render_kw={"autocomplete": "username", "type": "email"})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+    submit = SubmitField("Sign in")
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("New password (at least 10 characters)",
+                                 validators=[DataRequired()],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("New password again", validators=[
+        DataRequired(), EqualTo("new_password", message="The two new passwords differ.")],
+        render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Change password")
+
+
+# --- claims ------------------------------------------------------------------------------------
+
+
+class LocationForm(Form):
+    country = StringField("Country (ISO code, e.g. KE)", render_kw={
+        "maxlength": 2, "list": "countries", "autocomplete": "off"})
+    city = StringField("City (optional)", render_kw={"maxlength": 120})
+
+
+class SourceForm(Form):
+    url = StringField("URL (http or https)", render_kw={"type": "url", "maxlength": 2000})
+    title = StringField("Title", render_kw={"maxlength": 500})
+    publisher = StringField("Publisher", render_kw={"maxlength": 200})
+    published = StringField("Published (YYYY, YYYY-MM or YYYY-MM-DD)", render_kw={
+        "maxlength": 10, "placeholder": "2022-02-14"})
+    quote = TextAreaField("Quote (verbatim, at most 40 words)", render_kw={"rows": 3})
+    language = StringField("Language of the source", default="en", render_kw={"maxlength": 3})
+    is_copy = BooleanField("This URL is a republished copy of the publisher's article")
+
+
+class ClaimForm(FlaskForm):
+    version = HiddenField()
+    proposal_version = HiddenField()
+    key = StringField("Public id (lower-case letters, digits and hyphens; leave empty to "
+                      "make one)", validators=[Optional(), Length(max=120)])
+    kind = SelectField("Kind of work", choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    summary = TextAreaField("Summary: one neutral sentence in our own words (English)",
+                            render_kw={"rows": 3, "maxlength": 1000})
+    summary_fr = TextAreaField("French translation of the summary (optional)",
+                               render_kw={"rows": 3, "maxlength": 1000, "lang": "fr"})
+    main_platform = SelectField("Main platform (the claim is filed under it)", choices=[])
+    other_platforms = SelectMultipleField("Other platforms it concerns (optional)", choices=[],
+                                          validate_choice=True, render_kw={"size": 6})
+    vendor = SelectField("Vendor (optional)", choices=[])
+    locations = FieldList(FormField(LocationForm), min_entries=1)
+    workers = StringField("Workers: head count as reported (optional)",
+                          render_kw={"inputmode": "numeric"})
+    pay_amount = StringField("Pay: amount as reported", render_kw={"inputmode": "decimal"})
+    pay_currency = StringField("Pay: currency (ISO 4217, e.g. USD)", render_kw={
+        "maxlength": 3, "list": "currencies", "autocomplete": "off"})
+    pay_per = SelectField("Pay: per", choices=[("", "(no pay reported)")]
+                          + [(p, p) for p in PAY_PERIODS])
+    observed_start = StringField("Observed from (YYYY, YYYY-MM or YYYY-MM-DD)",
+                                 render_kw={"maxlength": 10})
+    observed_end = StringField("Observed until (optional)", render_kw={"maxlength": 10})
+    evidence = SelectField("Evidence", choices=[(e, EVIDENCE_LABELS[e]) for e in EVIDENCE])
+    last_verified = StringField("Last verified", render_kw={"type": "date"})
+    sources = FieldList(FormField(SourceForm), min_entries=1)
+    comment = StringField("Note on this change (optional, kept in the history)",
+                          validators=[Optional(), Length(max=500)])
+    add_location = SubmitField("Add a location row")
+    add_source = SubmitField("Add a source")
+    save = SubmitField("Save")
+    save_submit = SubmitField("Save and submit for review")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.list_errors: dict[str, list[str]] = {}
+        self._location_rows: list[int] = []
+        self._source_rows: list[int] = []
+
+    def set_choices(self, platforms: list[tuple[str, str]], vendors: list[tuple[str, str]]) -> None:
+        self.main_platform.choices = [("", "(choose a platform)"), *platforms]
+        self.other_platforms.choices = platforms
+        self.vendor.choices = [("", "(no vendor named)"), *vendors]
+
+    def adding_rows(self) -> bool:
+        """Whether the user asked for another row rather than saving; adds it if so."""
+        if self.add_location.data:
+            self.locations.append_entry()
+            return True
+        if self.add_source.data:
+            self.sources.append_entry()
+            return True
+        return False
+
+    def to_record(self, translations: dict[str, str] | None = None) -> dict[str, Any]:
+        """The claim's record form (raw: the schema converts and checks it).
+
+        `translations`: those the claim already has; the form edits only French.
+        """
+        self._location_rows = []
+        self._source_rows = []
+        locations = []
+        for row, entry in enumerate(self.locations.entries):
+            country, city = _text(entry.country.data).upper(), _text(entry.city.data)
+            if country or city:
+                locations.append({"country": country, "city": city or None})
+                self._location_rows.append(row)
+        sources = []
+        for row, entry in enumerate(self.sources.entries):
+            texts = [_text(entry[name].data)
+                     for name in ("url", "title", "publisher", "published", "quote")]
+            if not any(texts):
+                continue  # an empty row is no source: leave a row empty to remove it
+            url, title, publisher, published, quote = texts
+            sources.append({"url": url, "title": title, "publisher": publisher,
+                            "published": published or None, "quote": quote,
+                            "language": _text(entry.language.data).lower() or "en",
+                            "is_copy": bool(entry.is_copy.data)})
+            self._source_rows.append(row)
+        pay: dict[str, Any] | None = None
+        amount, currency, per = (_text(self.pay_amount.data), _text(self.pay_currency.data),
+                                 _text(self.pay_per.data))
+        if amount or currency or per:
+            pay = {k: v for k, v in (("amount", amount), ("currency", currency.upper()),
+                                     ("per", per)) if v}
+        observed: dict[str, Any] | None = None
+        start, end = _text(self.observed_start.data), _text(self.observed_end.data)
+        if start or end:
+            observed = {"end": end or None, **({"start": start} if start else {})}
+        others = [slug for slug in self.other_platforms.data or []
+                  if slug and slug != self.main_platform.data]
+        main = _text(self.main_platform.data)
+        translations = {k: v for k, v in (translations or {}).items() if k != "fr"}
+        if _text(self.summary_fr.data):
+            translations["fr"] = _text(self.summary_fr.data)
+        return {
+            "id": _text(self.key.data),
+            "kind": self.kind.data,
+            "summary": _text(self.summary.data),
+            "translations": dict(sorted(translations.items())),
+            "platforms": ([main] if main else []) + others,
+            "vendor": _or_none(self.vendor.data),
+            "locations": locations,
+            "workers": _or_none(self.workers.data),
+            "pay": pay,
+            "observed": observed,
+            "evidence": self.evidence.data,
+            "last_verified": _or_none(self.last_verified.data),
+            "sources": sources,
+        }
+
+    def place_errors(self, messages: dict[str, Any]) -> list[str]:
+        """Put the schema's messages next to their fields; returns those that fit no field."""
+        loose: list[str] = []
+        simple = {"id": self.key, "kind": self.kind, "summary": self.summary,
+                  "vendor": self.vendor, "workers": self.workers, "evidence": self.evidence,
+                  "last_verified": self.last_verified, "platforms": self.main_platform}
+        for name, value in messages.items():
+            if name in simple:
+                _add(simple[name], value)
+            elif name == "translations":
+                _add(self.summary_fr, value)
+            elif name == "pay":
+                _nested(value, {"amount": self.pay_amount, "currency": self.pay_currency,
+                                "per": self.pay_per}, self.pay_amount)
+            elif name == "observed":
+                _nested(value, {"start": self.observed_start, "end": self.observed_end},
+                        self.observed_start)
+            elif name in ("locations", "sources"):
+                entries = self.locations.entries if name == "locations" else self.sources.entries
+                rows = self._location_rows if name == "locations" else self._source_rows
+                if isinstance(value, dict) and all(isinstance(k, int) for k in value):
+                    for index, fields in value.items():
+                        entry = entries[rows[index]] if index < len(rows) else None
+                        if entry is None:
+                            loose += _flat(fields)
+                        else:
+                            _nested(fields, {f.short_name: f for f in entry.form}, None, loose)
+                else:
+                    self.list_errors.setdefault(name, []).extend(_flat(value))
+            else:
+                loose += _flat(value)
+        return loose
+
+
+def _flat(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in _flat(v)]
+    if isinstance(value, list | tuple):
+        return [m for v in value for m in _flat(v)]
+    return [str(value)]
+
+
+def _add(field: Any, value: Any) -> None:
+    field.errors = [*list(field.errors or []), *_flat(value)]
+
+
+def _nested(value: Any, fields: dict[str, Any], fallback: Any, loose: list[str] | None = None
+            ) -> None:
+    if not isinstance(value, dict):
+        if fallback is not None:
+            _add(fallback, value)
+        elif loose is not None:
+            loose += _flat(value)
+        return
+    for key, messages in value.items():
+        field = fields.get(key, fallback)
+        if field is not None:
+            _add(field, messages)
+        elif loose is not None:
+            loose += _flat(messages)
+
+
+def claim_form_data(record: dict[str, Any]) -> dict[str, Any]:
+    """A claim record as the data of a ClaimForm."""
+    pay = record.get("pay") or {}
+    observed = record.get("observed") or {}
+    platforms = record.get("platforms") or []
+    return {
+        "key": record.get("id") or "",
+        "kind": record.get("kind") or KINDS[0],
+        "summary": record.get("summary") or "",
+        "summary_fr": (record.get("translations") or {}).get("fr", ""),
+        "main_platform": platforms[0] if platforms else "",
+        "other_platforms": platforms[1:],
+        "vendor": record.get("vendor") or "",
+        "locations": [{"country": loc.get("country") or "", "city": loc.get("city") or ""}
+                      for loc in record.get("locations") or []],
+        "workers": "" if record.get("workers") is None else str(record["workers"]),
+        "pay_amount": "" if pay.get("amount") is None else str(pay["amount"]),
+        "pay_currency": pay.get("currency") or "",
+        "pay_per": pay.get("per") or "",
+        "observed_start": observed.get("start") or "",
+        "observed_end": observed.get("end") or "",
+        "evidence": record.get("evidence") or EVIDENCE[0],
+        "last_verified": record.get("last_verified") or "",
+        "sources": [{**source, "published": source.get("published") or ""}
+                    for source in record.get("sources") or []],
+    }
+
+
+# --- platforms and vendors -------------------------------------------------------------------
+
+
+class PlatformForm(FlaskForm):
+    version = HiddenField()
+    slug = StringField("Slug (lower-case letters, digits and hyphens; fixed once created)",
+                       validators=[Optional(), Length(max=80)])
+    name = StringField("Name", render_kw={"maxlength": 200})
+    owner = StringField("Owner (company)", render_kw={"maxlength": 200})
+    hq_country = StringField("Headquarters country (ISO code, e.g. US)", render_kw={
+        "maxlength": 2, "list": "countries", "autocomplete": "off"})
+    description = TextAreaField("Description", render_kw={"rows": 3})
+    domains = TextAreaField("Domains, one per line (a domain covers its subdomains)",
+                            render_kw={"rows": 6, "spellcheck": "false"})
+    comment = StringField("Note on this change (optional, kept in the history)",
+                          validators=[Optional(), Length(max=500)])
+    save = SubmitField("Save")
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "slug": _text(self.slug.data),
+            "name": _text(self.name.data),
+            "owner": _text(self.owner.data),
+            "hq_country": _or_none(_text(self.hq_country.data).upper()),
+            "description": _text(self.description.data),
+            "domains": [line.strip() for line in (self.domains.data or "").splitlines()
+                        if line.strip()],
+        }
+
+    def place_errors(self, messages: dict[str, Any]) -> list[str]:
+        loose: list[str] = []
+        for name, value in messages.items():
+            field = getattr(self, name, None) if name in self._fields else None
+            if field is None:
+                loose += _flat(value)
+            else:
+                _add(field, value)
+        return loose
+
+
+def platform_form_data(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "hq_country": record.get("hq_country") or "",
+            "domains": "\n".join(record.get("domains") or [])}
+
+
+class VendorForm(FlaskForm):
+    version = HiddenField()
+    slug = StringField("Slug (lower-case letters, digits and hyphens; fixed once created)",
+                       validators=[Optional(), Length(max=80)])
+    name = StringField("Name", render_kw={"maxlength": 200})
+    hq_country = StringField("Headquarters country (ISO code, e.g. US)", render_kw={
+        "maxlength": 2, "list": "countries", "autocomplete": "off"})
+    website = StringField("Website (http or https, optional)", render_kw={"type": "url"})
+    description = TextAreaField("Description", render_kw={"rows": 3})
+    comment = StringField("Note on this change (optional, kept in the history)",
+                          validators=[Optional(), Length(max=500)])
+    save = SubmitField("Save")
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "slug": _text(self.slug.data),
+            "name": _text(self.name.data),
+            "hq_country": _or_none(_text(self.hq_country.data).upper()),
+            "website": _or_none(self.website.data),
+            "description": _text(self.description.data),
+        }
+
+    place_errors = PlatformForm.place_errors
+
+
+def vendor_form_data(record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "hq_country": record.get("hq_country") or "",
+            "website": record.get("website") or ""}
+
+
+# --- actions, proposals, users, import ----------------------------------------------------------
+
+
+class ActionForm(FlaskForm):
+    """A workflow button: the version the page showed, and an optional or required comment."""
+
+    version = HiddenField()
+    comment = TextAreaField("Comment", validators=[Optional(), Length(max=2000)],
+                            render_kw={"rows": 2})
+
+
+class ProposalForm(FlaskForm):
+    version = HiddenField()
+    note = TextAreaField("Note (required to dismiss)", validators=[Optional(), Length(max=2000)],
+                         render_kw={"rows": 2})
+
+
+class NewUserForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired(), Length(max=254)],
+                        render_kw={"type": "email", "autocomplete": "off"})
+    display_name = StringField("Display name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="curator")
+    password = PasswordField("Password (at least 10 characters)", validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Password again", validators=[
+        DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Create the account")
+
+
+class UserForm(FlaskForm):
+    version = HiddenField()
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=120)])
+    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    active = BooleanField("Active (can sign in)")
+    submit = SubmitField("Save")
+
+
+class ImportForm(FlaskForm):
+    files = MultipleFileField("A zip of the dataset files, or several .json files")
+    submit = SubmitField("Check the files")
+
+
+class ImportConfirmForm(FlaskForm):
+    token = HiddenField()
+    submit = SubmitField("Import: apply these changes")
+
+
+# --- for the templates -------------------------------------------------------------------------
+
+ROW_NAMES = {"locations": "Location", "sources": "Source"}
+
+
+def error_list(form: Any, loose: list[str] | None = None) -> list[tuple[str | None, str, str]]:
+    """Every error of a form as (field id, field label, message), for the summary at its top."""
+    out: list[tuple[str | None, str, str]] = [(None, "", message) for message in loose or []]
+    for field in form:
+        if isinstance(field, FieldList):
+            name = ROW_NAMES.get(field.short_name, field.short_name)
+            for message in getattr(form, "list_errors", {}).get(field.short_name, []):
+                out.append((f"{field.id}-0-{'url' if name == 'Source' else 'country'}",
+                            f"{name}s", message))
+            for number, entry in enumerate(field.entries, start=1):
+                for sub in entry.form:
+                    out += [(sub.id, f"{name} {number}: {sub.label.text}", str(message))
+                            for message in sub.errors or []]
+        elif field.type not in ("CSRFTokenField",):
+            out += [(field.id, field.label.text, str(message)) for message in field.errors or []]
+        else:
+            out += [(None, "", "The form expired; submit it again.") for _ in field.errors or []]
+    return out
+
+
+def _options() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    countries = sorted((c.alpha_2, c.name) for c in pycountry.countries)
+    currencies = sorted((c.alpha_3, c.name) for c in pycountry.currencies)
+    return countries, currencies
+
+
+COUNTRY_OPTIONS, CURRENCY_OPTIONS = _options()

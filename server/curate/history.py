@@ -1,0 +1,225 @@
+"""Readable differences between two records, and the history, revert and conflict pages that
+every kind of entry (claim, platform, vendor) shares."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..db import get_session
+from ..models import Revision
+from ..revisions import entity_type
+from . import operations
+from .access import actor, commit, rollback
+from .forms import ActionForm
+
+LABELS = {
+    "id": "Public id", "kind": "Kind", "summary": "Summary", "translations": "Translation",
+    "platforms": "Platforms", "vendor": "Vendor", "locations": "Location", "country": "Country",
+    "city": "City", "workers": "Workers", "pay": "Pay", "amount": "Amount",
+    "currency": "Currency", "per": "Per", "observed": "Observed", "start": "From",
+    "end": "Until", "evidence": "Evidence", "status": "Status", "last_verified": "Last verified",
+    "sources": "Source", "url": "URL", "title": "Title", "publisher": "Publisher",
+    "published": "Published", "quote": "Quote", "language": "Language", "is_copy": "Copy",
+    "slug": "Slug", "name": "Name", "owner": "Owner", "hq_country": "Headquarters",
+    "description": "Description", "domains": "Domains", "website": "Website", "email": "Email",
+    "display_name": "Display name", "role": "Role", "active": "Active", "origin": "Origin",
+    "platform": "Platform", "host": "Host", "source_url": "Source URL", "note": "Note",
+}
+EMPTY = "(empty)"
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def flatten(value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """(path, text) for every leaf of a record; lists of scalars are one leaf."""
+    if isinstance(value, dict) and value:
+        out: list[tuple[tuple, str]] = []
+        for key, item in value.items():
+            out += flatten(item, (*path, key))
+        return out
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        out = []
+        for number, item in enumerate(value, start=1):
+            out += flatten(item, (*path, number))
+        return out
+    return [(path, _text(value))]
+
+
+def label(path: tuple) -> str:
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]} {part}"
+        elif path[:1] == ("translations",) and part != "translations":
+            parts[-1] = f"{parts[-1]} ({part})"
+        else:
+            parts.append(LABELS.get(part, str(part).replace("_", " ").capitalize()))
+    return " · ".join(parts) or "Value"
+
+
+@dataclass
+class Row:
+    label: str
+    before: str
+    after: str
+    changed: bool
+    before_parts: list[tuple[bool, str]]
+    after_parts: list[tuple[bool, str]]
+    note: str = ""
+
+
+def word_diff(before: str, after: str) -> tuple[list[tuple[bool, str]], list[tuple[bool, str]]]:
+    """Each side as (changed, text) runs of words, so a long summary shows what moved."""
+    a, b = before.split(" "), after.split(" ")
+    left: list[tuple[bool, str]] = []
+    right: list[tuple[bool, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        same = tag == "equal"
+        if i2 > i1:
+            left.append((not same, " ".join(a[i1:i2])))
+        if j2 > j1:
+            right.append((not same, " ".join(b[j1:j2])))
+    return _spaced(left), _spaced(right)
+
+
+def _spaced(parts: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    return [(changed, text + (" " if n < len(parts) - 1 else ""))
+            for n, (changed, text) in enumerate(parts)]
+
+
+def diff_rows(before: dict | None, after: dict | None, *, only_changed: bool = True) -> list[Row]:
+    """Field-by-field rows of two records (None: the entry did not exist)."""
+    left = dict(flatten(before)) if before is not None else {}
+    right = dict(flatten(after)) if after is not None else {}
+    paths = list(right) + [p for p in left if p not in right]
+    rows = []
+    for path in paths:
+        old, new = left.get(path, EMPTY), right.get(path, EMPTY)
+        changed = old != new
+        if only_changed and not changed:
+            continue
+        if changed:
+            before_parts, after_parts = word_diff(old, new)
+        else:
+            before_parts, after_parts = [(False, old)], [(False, new)]
+        rows.append(Row(label(path), old, new, changed, before_parts, after_parts))
+    return rows
+
+
+def conflict_rows(submitted: dict | None, current: dict | None, base: dict | None) -> list[Row]:
+    """Every field, yours beside the current one; notes the fields the other save changed."""
+    rows = diff_rows(submitted or {}, current or {}, only_changed=False)
+    if base is not None:
+        base_text = dict(flatten(base))
+        current_text = dict(flatten(current or {}))
+        by_label = {label(p): p for p in current_text}
+        for row in rows:
+            path = by_label.get(row.label)
+            if path is not None and base_text.get(path, EMPTY) != current_text[path]:
+                row.note = "changed by the other save"
+    return rows
+
+
+# --- shared views ------------------------------------------------------------------------------
+
+
+def revisions_of(session: Session, entity: Any) -> list[Revision]:
+    return list(session.scalars(
+        select(Revision)
+        .where(Revision.entity_type == entity_type(entity), Revision.entity_id == entity.id)
+        .options(selectinload(Revision.user))
+        .order_by(Revision.id.desc())))
+
+
+def revision_at(session: Session, entity: Any, version: int | None) -> Revision | None:
+    """The revision that produced `version` of the entity."""
+    if version is None:
+        return None
+    return session.scalar(
+        select(Revision)
+        .where(Revision.entity_type == entity_type(entity), Revision.entity_id == entity.id,
+               Revision.version == version)
+        .order_by(Revision.id.desc()).limit(1))
+
+
+def render_history(entity: Any, *, title: str, back_url: str, revert_endpoint: str | None,
+                   id_arg: str):
+    session = get_session()
+    revisions = revisions_of(session, entity)
+    items = [(rev, diff_rows(rev.before, rev.after)) for rev in revisions]
+    return render_template(
+        "curate/history.html", entity=entity, title=title, back_url=back_url, items=items,
+        revert_endpoint=revert_endpoint, id_arg=id_arg, form=ActionForm(),
+        kind=entity_type(entity))
+
+
+def revert_view(entity: Any, revision_id: int, *, history_url: str):
+    """POST: restore the state of one revision as a new revision."""
+    session = get_session()
+    revision = session.get(Revision, revision_id)
+    if revision is None or revision.entity_type != entity_type(entity) \
+            or revision.entity_id != entity.id:
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.revert(session, entity, revision, user=actor(),
+                          expected_version=form.version.data)
+    except operations.Conflict as conflict:
+        rollback(session)
+        return stale_page(entity, conflict, back_url=history_url)
+    except operations.Invalid as exc:
+        rollback(session)
+        flash("This version cannot be restored as it is: "
+              + "; ".join(operations.flat_messages(exc.fields)), "error")
+        return redirect(history_url)
+    except operations.Forbidden as exc:
+        rollback(session)
+        abort(403, description=exc.message)
+    commit(session)
+    flash(f"Restored version {revision.version}; this is now version {entity.version}.",
+          "success")
+    return redirect(history_url)
+
+
+def stale_page(entity: Any, conflict: operations.Conflict, *, back_url: str):
+    """409 for an action (not a form) taken on an out-of-date page."""
+    session = get_session()
+    session.refresh(entity)
+    return render_template("curate/stale.html", entity=entity, conflict=conflict,
+                           back_url=back_url, kind=entity_type(entity),
+                           current_version=entity.version), 409
+
+
+def conflict_context(entity: Any, conflict: operations.Conflict) -> dict[str, Any]:
+    """What a conflict page shows: after a rollback, the entry as saved now beside yours."""
+    session = get_session()
+    session.refresh(entity)
+    current = operations.record_of(entity)
+    base_revision = revision_at(session, entity, conflict.expected_version)
+    latest = revision_at(session, entity, entity.version)
+    return {
+        "rows": conflict_rows(conflict.submitted, current, base_revision.after
+                              if base_revision else None),
+        "expected_version": conflict.expected_version,
+        "current_version": entity.version,
+        "saved_by": latest.user.display_name if latest and latest.user else None,
+        "saved_at": latest.created_at if latest else None,
+        "history_url": url_for(f"curate.{entity_type(entity)}_history", **{
+            f"{entity_type(entity)}_id": entity.id}),
+    }

@@ -1,0 +1,798 @@
+"""Every write of the curators' workspace: claims, platforms, vendors, users, proposals, imports.
+
+Each operation checks who may do it, validates (with the dataset schemas of server/dataset.py, so
+a form, a file and a revision obey the same rules), checks the version the form was loaded at,
+bumps `version`, sets updated_at/updated_by, writes the Revision and flushes. The caller commits
+once, then calls `index.rebuild` when `public_changed(session)` says the public data moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import domains
+from ..dataset import (
+    ClaimRecord,
+    Dataset,
+    ImportReport,
+    PlatformRecord,
+    VendorRecord,
+    apply_claim_record,
+    claim_record,
+    import_dataset,
+    platform_record,
+    vendor_record,
+)
+from ..models import (
+    ROLES,
+    Claim,
+    Domain,
+    Platform,
+    Proposal,
+    Revision,
+    User,
+    Vendor,
+    claim_platforms,
+    utcnow,
+)
+from ..revisions import entity_type, record_revision
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+PUBLIC_CHANGED = "btf_public_changed"
+
+# Claim workflow: action -> (statuses it starts from, status it leads to, least role, comment).
+TRANSITIONS: dict[str, tuple[frozenset[str], str, str, bool]] = {
+    "submit": (frozenset({"draft", "changes_requested"}), "pending", "contributor", False),
+    "withdraw": (frozenset({"pending"}), "draft", "contributor", False),
+    "publish": (frozenset({"pending"}), "published", "curator", False),
+    "request_changes": (frozenset({"pending"}), "changes_requested", "curator", True),
+    "reject": (frozenset({"pending"}), "rejected", "curator", True),
+    "retract": (frozenset({"published"}), "retracted", "curator", True),
+    "reopen": (frozenset({"rejected", "retracted"}), "draft", "curator", False),
+}
+REVIEW_ACTIONS = frozenset({"publish", "request_changes", "reject"})
+CONTRIBUTOR_EDITABLE = frozenset({"draft", "changes_requested"})
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class OperationError(Exception):
+    """A write was refused; `message` says why in words a curator can act on."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Invalid(OperationError):
+    """The input is not valid; `fields` maps each field (as in the record form) to messages."""
+
+    def __init__(self, fields: dict[str, Any], message: str = "Some fields need attention."):
+        super().__init__(message)
+        self.fields = fields
+
+
+class Forbidden(OperationError):
+    """The user's role or the entry's state does not allow this."""
+
+
+class Conflict(OperationError):
+    """Someone saved the entry since the form was loaded; nothing was written.
+
+    `current` is the record as saved now (None when only the database noticed, at flush: the
+    caller reloads it after rolling back), `submitted` what this user sent.
+    """
+
+    def __init__(self, entity: Any, expected_version: int | None, current_version: int | None,
+                 current: dict[str, Any] | None, submitted: dict[str, Any] | None):
+        super().__init__(
+            f"This {entity_type(entity)} was changed by someone else since you opened it "
+            f"(you had version {expected_version}, it is now at version {current_version}).")
+        self.entity = entity
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.current = current
+        self.submitted = submitted
+
+
+# --- shared steps ------------------------------------------------------------------------------
+
+
+def review_required() -> bool:
+    return bool(current_app.config.get("BTF_REVIEW_REQUIRED", True))
+
+
+def public_changed(session: Session) -> bool:
+    """Whether a write in this transaction changed what the public index shows."""
+    return bool(session.info.get(PUBLIC_CHANGED))
+
+
+def forget_public_change(session: Session) -> None:
+    session.info.pop(PUBLIC_CHANGED, None)
+
+
+def _mark_public(session: Session) -> None:
+    session.info[PUBLIC_CHANGED] = True
+
+
+def _require(user: User | None, role: str) -> None:
+    if user is None or not user.active or not user.has_role(role):
+        raise Forbidden(f"This needs the {role} role.")
+
+
+def _version(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_version(entity: Any, expected: Any, current: dict | None,
+                   submitted: dict | None) -> None:
+    if _version(expected) != entity.version:
+        raise Conflict(entity, _version(expected), entity.version, current, submitted)
+
+
+def _flush(session: Session, entity: Any, expected: Any, submitted: dict | None) -> None:
+    """Flush; a concurrent save that slipped in after our version check is a Conflict too."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(entity, _version(expected), None, None, submitted) from exc
+
+
+def _touch(entity: Any, user: User | None, *, editor: bool = True) -> None:
+    entity.version = (entity.version or 0) + 1
+    if hasattr(entity, "updated_at"):
+        entity.updated_at = utcnow()
+    if editor and hasattr(entity, "updated_by_id"):
+        entity.updated_by_id = user.id if user else None
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """A loaded record as the files hold it: decimals as numbers, dates as ISO text."""
+
+    def default(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    return json.loads(json.dumps(record, default=default))
+
+
+def _load(schema: Any, raw: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return _plain(schema.load(raw))
+    except ValidationError as exc:
+        raise Invalid(exc.messages) from exc
+
+
+def record_of(entity: Any) -> dict[str, Any]:
+    """The record form of an entity, as revisions store it."""
+    if isinstance(entity, Claim):
+        return claim_record(entity)
+    if isinstance(entity, Platform):
+        return platform_record(entity)
+    if isinstance(entity, Vendor):
+        return vendor_record(entity)
+    if isinstance(entity, User):
+        return user_record(entity)
+    if isinstance(entity, Proposal):
+        return proposal_record(entity)
+    raise TypeError(type(entity).__name__)
+
+
+def user_record(user: User) -> dict[str, Any]:
+    # Never the password hash: revisions are shown to admins.
+    return {"email": user.email, "display_name": user.display_name, "role": user.role,
+            "active": user.active}
+
+
+def proposal_record(proposal: Proposal) -> dict[str, Any]:
+    return {"origin": proposal.origin, "kind": proposal.kind, "platform": proposal.platform_slug,
+            "host": proposal.host, "source_url": proposal.source_url, "status": proposal.status,
+            "note": proposal.note}
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+def can_edit_claim(user: User, claim: Claim) -> bool:
+    if user.has_role("curator"):
+        return True
+    return user.has_role("contributor") and claim.status in CONTRIBUTOR_EDITABLE
+
+
+def _validate_claim(session: Session, raw: dict[str, Any], claim: Claim | None, *,
+                    needs_source: bool = True) -> dict[str, Any]:
+    record = _load(ClaimRecord(), raw)
+    errors: dict[str, list[str]] = {}
+    if needs_source and not record["sources"]:
+        errors["sources"] = ["Add at least one source: a claim says only what a source says."]
+    known = set(session.scalars(
+        select(Platform.slug).where(Platform.slug.in_(record["platforms"]))))
+    unknown = [slug for slug in record["platforms"] if slug not in known]
+    if unknown:
+        errors["platforms"] = [f"No platform is called {', '.join(unknown)}."]
+    if record["vendor"] and session.scalar(
+            select(Vendor.id).where(Vendor.slug == record["vendor"])) is None:
+        errors["vendor"] = [f"No vendor is called {record['vendor']}."]
+    other = session.scalar(select(Claim.id).where(Claim.key == record["id"]))
+    if other is not None and (claim is None or other != claim.id):
+        errors["id"] = [f"Another claim already has the id {record['id']}."]
+    if errors:
+        raise Invalid(errors)
+    return record
+
+
+def _save_platform_order(session: Session, claim: Claim) -> None:
+    """Store the platforms' order: the first is the claim's home in the dataset files."""
+    for position, platform in enumerate(claim.platforms):
+        session.execute(
+            update(claim_platforms)
+            .where(claim_platforms.c.claim_id == claim.id,
+                   claim_platforms.c.platform_id == platform.id)
+            .values(position=position))
+
+
+def _claim_written(session: Session, claim: Claim, action: str, before: dict | None,
+                   user: User | None, comment: str | None) -> Revision:
+    _save_platform_order(session, claim)
+    after = claim_record(claim)
+    if "published" in ((before or {}).get("status"), after["status"]):
+        _mark_public(session)
+    return record_revision(session, claim, action, before, after,
+                           user_id=user.id if user else None, comment=comment or None)
+
+
+def create_claim(session: Session, raw: dict[str, Any], *, user: User,
+                 comment: str | None = None, proposal: Proposal | None = None,
+                 proposal_version: Any = None) -> Claim:
+    """A new draft claim from its record form; accepting `proposal` with it when given."""
+    _require(user, "contributor")
+    if proposal is not None:
+        _require(user, "curator")
+    raw = {**raw, "status": "draft"}
+    if not raw.get("id"):
+        raw["id"] = suggest_claim_key(session, raw)
+    record = _validate_claim(session, raw, None)
+    if proposal is not None:
+        _check_proposal(proposal, proposal_version)
+    claim = Claim(version=1, created_by_id=user.id, updated_by_id=user.id,
+                  created_at=utcnow(), updated_at=utcnow())
+    session.add(claim)
+    apply_claim_record(session, claim, record)
+    session.flush()
+    _claim_written(session, claim, "create", None, user, comment)
+    if proposal is not None:
+        _handle_proposal(session, proposal, "accepted", user,
+                         f"Draft claim {claim.key} created from it.")
+    session.flush()
+    return claim
+
+
+def suggest_claim_key(session: Session, raw: dict[str, Any]) -> str:
+    """A free public id from the claim's platform, vendor, kind and start year."""
+    parts = [*(raw.get("platforms") or [])[:1], raw.get("vendor") or "", raw.get("kind") or "",
+             str((raw.get("observed") or {}).get("start") or "")[:4]]
+    base = "-".join(p for p in (re.sub(r"[^a-z0-9]+", "-", str(part).lower()).strip("-")
+                                for part in parts) if p)[:100] or "claim"
+    key, number = base, 1
+    while session.scalar(select(Claim.id).where(Claim.key == key)) is not None:
+        number += 1
+        key = f"{base}-{number}"
+    return key
+
+
+def update_claim(session: Session, claim: Claim, raw: dict[str, Any], *, user: User,
+                 expected_version: Any, comment: str | None = None) -> bool:
+    """Save an edit; False when nothing changed (no new version, no revision).
+
+    The public id never changes. With review required, an edit of a published claim goes back
+    to pending: another curator publishes the change.
+    """
+    _require(user, "contributor")
+    if not can_edit_claim(user, claim):
+        raise Forbidden(f"A contributor can edit drafts and claims sent back for changes; this "
+                        f"claim is {claim.status.replace('_', ' ')}.")
+    status = claim.status
+    if status == "published" and review_required():
+        status = "pending"
+    record = _validate_claim(session, {**raw, "id": claim.key, "status": status}, claim)
+    before = claim_record(claim)
+    _check_version(claim, expected_version, before, record)
+    if record == before:
+        return False
+    apply_claim_record(session, claim, record)
+    _touch(claim, user)
+    _flush(session, claim, expected_version, record)
+    _claim_written(session, claim, "update", before, user, comment)
+    session.flush()
+    return True
+
+
+def change_claim_status(session: Session, claim: Claim, action: str, *, user: User,
+                        expected_version: Any, comment: str | None = None) -> Claim:
+    """Move a claim along the workflow (submit, withdraw, publish, request_changes, reject,
+    retract, reopen); the comment is kept on the claim and in the revision."""
+    if action not in TRANSITIONS:
+        raise OperationError(f"Unknown action {action!r}.")
+    starts, target, role, needs_comment = TRANSITIONS[action]
+    _require(user, role)
+    before = claim_record(claim)
+    _check_version(claim, expected_version, before, None)
+    if claim.status not in starts:
+        raise Forbidden(f"A {claim.status.replace('_', ' ')} claim cannot be "
+                        f"{_done(action)}.")
+    comment = (comment or "").strip() or None
+    if needs_comment and not comment:
+        raise Invalid({"comment": ["Say why: the author reads this comment."]})
+    if action in REVIEW_ACTIONS and review_required() and claim.updated_by_id == user.id:
+        raise Forbidden("You made the last change to this claim, so another curator must "
+                        "review it.")
+    if action == "withdraw" and not user.has_role("curator") and claim.updated_by_id != user.id:
+        raise Forbidden("Only the last editor or a curator can withdraw a claim from review.")
+    if target == "published":
+        try:
+            ClaimRecord().load({**before, "status": "published"})
+        except ValidationError as exc:
+            raise Invalid(exc.messages, "This claim cannot be published yet.") from exc
+    claim.status = target
+    claim.status_comment = comment
+    # The last editor stays the last editor: a status change is not a change of content, so
+    # submitting or publishing someone else's work does not make it yours.
+    _touch(claim, user, editor=False)
+    _flush(session, claim, expected_version, None)
+    _claim_written(session, claim, "status", before, user, comment)
+    session.flush()
+    return claim
+
+
+def allowed_actions(user: User, claim: Claim) -> list[str]:
+    """The workflow actions `user` may take on `claim` now (the buttons its page shows)."""
+    actions = []
+    for action, (starts, _target, role, _comment) in TRANSITIONS.items():
+        if claim.status not in starts or not user.has_role(role):
+            continue
+        if action in REVIEW_ACTIONS and review_required() and claim.updated_by_id == user.id:
+            continue
+        if action == "withdraw" and not user.has_role("curator") \
+                and claim.updated_by_id != user.id:
+            continue
+        actions.append(action)
+    return actions
+
+
+def _done(action: str) -> str:
+    return {"submit": "submitted", "withdraw": "withdrawn", "publish": "published",
+            "request_changes": "sent back for changes", "reject": "rejected",
+            "retract": "retracted", "reopen": "reopened"}[action]
+
+
+# --- platforms and vendors ---------------------------------------------------------------------
+
+
+def _validate_platform(session: Session, raw: dict[str, Any],
+                       platform: Platform | None) -> dict[str, Any]:
+    raw = {k: v for k, v in raw.items() if k != "claims"}
+    hosts_in = raw.get("domains") or []
+    errors: dict[str, list[str]] = {}
+    try:
+        record = _plain(PlatformRecord().load({**raw, "domains": []}))
+    except ValidationError as exc:
+        errors.update(exc.messages)
+        record = None
+    hosts: list[str] = []
+    host_errors: list[str] = []
+    for text in hosts_in:
+        try:
+            host = domains.check_listable(text)
+        except ValueError as exc:
+            host_errors.append(str(exc))
+            continue
+        if host not in hosts:
+            hosts.append(host)
+    if hosts:
+        taken = session.execute(
+            select(Domain.host, Platform.name, Platform.id)
+            .join(Platform, Domain.platform_id == Platform.id)
+            .where(Domain.host.in_(hosts))).all()
+        for host, name, platform_id in taken:
+            if platform is None or platform_id != platform.id:
+                host_errors.append(f"{host!r} is already listed for {name}; remove it there "
+                                   "first if it belongs here.")
+    if host_errors:
+        errors["domains"] = host_errors
+    if record is not None:
+        other = session.scalar(select(Platform.id).where(Platform.slug == record["slug"]))
+        if other is not None and (platform is None or other != platform.id):
+            errors["slug"] = [f"Another platform already has the slug {record['slug']}."]
+    if errors:
+        raise Invalid(errors)
+    assert record is not None
+    record["domains"] = sorted(hosts)
+    return record
+
+
+def _apply_platform(platform: Platform, record: dict[str, Any]) -> None:
+    for name in ("slug", "name", "owner", "hq_country", "description"):
+        setattr(platform, name, record[name])
+    current = {d.host: d for d in platform.domains}
+    platform.domains = [current.get(h) or Domain(host=h) for h in record["domains"]]
+
+
+def _write(session: Session, entity: Any, action: str, before: dict | None, user: User | None,
+           comment: str | None, *, public: bool = True) -> Revision:
+    after = record_of(entity)
+    if public:
+        _mark_public(session)
+    return record_revision(session, entity, action, before, after,
+                           user_id=user.id if user else None, comment=comment or None)
+
+
+def create_platform(session: Session, raw: dict[str, Any], *, user: User,
+                    comment: str | None = None) -> Platform:
+    """A new platform with its domains."""
+    _require(user, "curator")
+    record = _validate_platform(session, raw, None)
+    platform = Platform(version=1, created_at=utcnow(), updated_at=utcnow())
+    session.add(platform)
+    _apply_platform(platform, record)
+    session.flush()
+    _write(session, platform, "create", None, user, comment)
+    session.flush()
+    return platform
+
+
+def update_platform(session: Session, platform: Platform, raw: dict[str, Any], *, user: User,
+                    expected_version: Any, comment: str | None = None) -> bool:
+    """Save an edit of a platform (its slug never changes); False when nothing changed."""
+    _require(user, "curator")
+    record = _validate_platform(session, {**raw, "slug": platform.slug}, platform)
+    before = platform_record(platform)
+    _check_version(platform, expected_version, before, record)
+    if record == before:
+        return False
+    _apply_platform(platform, record)
+    _touch(platform, user)
+    _flush(session, platform, expected_version, record)
+    _write(session, platform, "update", before, user, comment)
+    session.flush()
+    return True
+
+
+def _validate_vendor(session: Session, raw: dict[str, Any], vendor: Vendor | None) -> dict:
+    record = _load(VendorRecord(), raw)
+    other = session.scalar(select(Vendor.id).where(Vendor.slug == record["slug"]))
+    if other is not None and (vendor is None or other != vendor.id):
+        raise Invalid({"slug": [f"Another vendor already has the slug {record['slug']}."]})
+    return record
+
+
+def _apply_vendor(vendor: Vendor, record: dict[str, Any]) -> None:
+    for name in ("slug", "name", "hq_country", "website", "description"):
+        setattr(vendor, name, record[name])
+
+
+def create_vendor(session: Session, raw: dict[str, Any], *, user: User,
+                  comment: str | None = None) -> Vendor:
+    """A new vendor."""
+    _require(user, "curator")
+    record = _validate_vendor(session, raw, None)
+    vendor = Vendor(version=1, created_at=utcnow(), updated_at=utcnow())
+    session.add(vendor)
+    _apply_vendor(vendor, record)
+    session.flush()
+    _write(session, vendor, "create", None, user, comment)
+    session.flush()
+    return vendor
+
+
+def update_vendor(session: Session, vendor: Vendor, raw: dict[str, Any], *, user: User,
+                  expected_version: Any, comment: str | None = None) -> bool:
+    """Save an edit of a vendor (its slug never changes); False when nothing changed."""
+    _require(user, "curator")
+    record = _validate_vendor(session, {**raw, "slug": vendor.slug}, vendor)
+    before = vendor_record(vendor)
+    _check_version(vendor, expected_version, before, record)
+    if record == before:
+        return False
+    _apply_vendor(vendor, record)
+    _touch(vendor, user)
+    _flush(session, vendor, expected_version, record)
+    _write(session, vendor, "update", before, user, comment)
+    session.flush()
+    return True
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+def revert(session: Session, entity: Claim | Platform | Vendor, revision: Revision, *,
+           user: User, expected_version: Any) -> Any:
+    """Restore the state recorded by `revision` exactly, as a new revision (action revert)."""
+    _require(user, "curator")
+    if revision.entity_type != entity_type(entity) or revision.entity_id != entity.id:
+        raise OperationError("This revision belongs to another entry.")
+    if revision.after is None:
+        raise OperationError("This revision recorded a deletion; there is no state to restore.")
+    target = dict(revision.after)
+    before = record_of(entity)
+    _check_version(entity, expected_version, before, target)
+    comment = f"Reverted to version {revision.version}."
+    if isinstance(entity, Claim):
+        # An earlier state is restored as it was, even one saved before it had a source.
+        record = _validate_claim(session, target, entity, needs_source=False)
+        apply_claim_record(session, entity, record)
+    elif isinstance(entity, Platform):
+        record = _validate_platform(session, target, entity)
+        _apply_platform(entity, record)
+    else:
+        record = _validate_vendor(session, target, entity)
+        _apply_vendor(entity, record)
+    _touch(entity, user)
+    _flush(session, entity, expected_version, target)
+    if isinstance(entity, Claim):
+        _claim_written(session, entity, "revert", before, user, comment)
+    else:
+        _write(session, entity, "revert", before, user, comment)
+    session.flush()
+    return entity
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_fingerprint(user: User) -> str:
+    """A short tag of the current password hash: kept in the session, so a password change
+    signs the other sessions out."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid({field: [f"Use at least {MIN_PASSWORD_LENGTH} characters."]})
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise Invalid({field: [f"Use at most {MAX_PASSWORD_LENGTH} characters."]})
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def create_user(session: Session, *, email: str, password: str, role: str = "curator",
+                display_name: str | None = None, actor: User | None = None) -> User:
+    """A new account. `actor` is the admin creating it (None from the command line)."""
+    if actor is not None:
+        _require(actor, "admin")
+    email = normalise_email(email)
+    errors: dict[str, list[str]] = {}
+    if not EMAIL.match(email) or len(email) > 254:
+        errors["email"] = [f"{email!r} is not an email address."]
+    elif session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        errors["email"] = [f"A user with the email {email} already exists."]
+    if role not in ROLES:
+        errors["role"] = [f"The role must be one of {', '.join(ROLES)}."]
+    display_name = (display_name or "").strip() or email.split("@")[0]
+    if len(display_name) > 120:
+        errors["display_name"] = ["Use at most 120 characters."]
+    try:
+        _check_password(password)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise Invalid(errors)
+    user = User(email=email, display_name=display_name, role=role, active=True, version=1,
+                password_hash=hash_password(password), created_at=utcnow())
+    session.add(user)
+    session.flush()
+    _write(session, user, "create", None, actor, None if actor else "created on the command line",
+           public=False)
+    session.flush()
+    return user
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(
+        select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))) or 0
+
+
+def update_user(session: Session, target: User, *, actor: User, expected_version: Any,
+                role: str | None = None, active: bool | None = None,
+                display_name: str | None = None) -> bool:
+    """Change a user's role, name or active flag; never leaves the service without an admin."""
+    _require(actor, "admin")
+    before = user_record(target)
+    _check_version(target, expected_version, before, None)
+    errors: dict[str, list[str]] = {}
+    if role is not None and role not in ROLES:
+        errors["role"] = [f"The role must be one of {', '.join(ROLES)}."]
+    if display_name is not None:
+        display_name = display_name.strip()
+        if not display_name or len(display_name) > 120:
+            errors["display_name"] = ["Give a name of 1 to 120 characters."]
+    if errors:
+        raise Invalid(errors)
+    new_role = role if role is not None else target.role
+    new_active = active if active is not None else target.active
+    was_admin = target.role == "admin" and target.active
+    if was_admin and not (new_role == "admin" and new_active) and _active_admins(session) <= 1:
+        who = "yourself" if target.id == actor.id else "the last admin"
+        raise Forbidden(f"You cannot demote or deactivate {who}: the service would have no "
+                        "admin left. Make someone else an admin first.")
+    target.role = new_role
+    target.active = new_active
+    if display_name is not None:
+        target.display_name = display_name
+    if user_record(target) == before:
+        return False
+    _touch(target, actor)
+    _flush(session, target, expected_version, None)
+    _write(session, target, "update", before, actor, None, public=False)
+    session.flush()
+    return True
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (the same None for every reason)."""
+    user = session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    if user is None or len(password) > MAX_PASSWORD_LENGTH:
+        _verify(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
+        return None
+    if not _verify(user.password_hash, password) or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        # The same password under today's parameters: no change a person would see, so no
+        # revision and no new version.
+        user.password_hash = hash_password(password)
+        session.flush()
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(session: Session, user: User, *, current_password: str,
+                    new_password: str) -> None:
+    """Set a new password after checking the current one."""
+    _require(user, "contributor")
+    if not _verify(user.password_hash, current_password):
+        raise Invalid({"current_password": ["This is not your current password."]})
+    _check_password(new_password, "new_password")
+    before = user_record(user)
+    user.password_hash = hash_password(new_password)
+    _touch(user, user)
+    session.flush()
+    _write(session, user, "update", before, user, "password changed", public=False)
+    session.flush()
+
+
+# --- proposals ---------------------------------------------------------------------------------
+
+
+def _check_proposal(proposal: Proposal, expected_version: Any) -> None:
+    _check_version(proposal, expected_version, proposal_record(proposal), None)
+    if proposal.status != "new":
+        raise Forbidden(f"This proposal was already {proposal.status}.")
+
+
+def _handle_proposal(session: Session, proposal: Proposal, status: str, user: User,
+                     note: str | None) -> None:
+    before = proposal_record(proposal)
+    proposal.status = status
+    proposal.note = note
+    proposal.handled_by_id = user.id
+    proposal.handled_at = utcnow()
+    _touch(proposal, user)
+    session.flush()
+    _write(session, proposal, "status", before, user, note, public=False)
+
+
+def proposal_change(proposal: Proposal) -> dict[str, Any]:
+    change = (proposal.payload or {}).get("change")
+    return change if isinstance(change, dict) else {}
+
+
+def accept_proposal(session: Session, proposal: Proposal, *, user: User, expected_version: Any,
+                    note: str | None = None) -> Any:
+    """Accept a proposal. A domain or owner proposal is applied to its platform (through the
+    platform operation); any other kind is marked accepted (a claim proposal is accepted by
+    `create_claim(..., proposal=...)` instead, from the prefilled form)."""
+    _require(user, "curator")
+    _check_proposal(proposal, expected_version)
+    note = (note or "").strip() or None
+    result: Any = None
+    if proposal.kind in ("domain", "owner"):
+        platform = session.scalar(select(Platform).where(Platform.slug == proposal.platform_slug))
+        if platform is None:
+            raise Forbidden(f"No platform is called {proposal.platform_slug!r}.")
+        record = platform_record(platform)
+        change = proposal_change(proposal)
+        if proposal.kind == "domain":
+            host = change.get("add") or proposal.host
+            if not host:
+                raise Forbidden("This proposal names no domain.")
+            record["domains"] = [*record["domains"], host]
+        else:
+            owner = change.get("to")
+            if not owner:
+                raise Forbidden("This proposal names no owner.")
+            record["owner"] = owner
+        try:
+            update_platform(session, platform, record, user=user,
+                            expected_version=platform.version,
+                            comment=f"From proposal #{proposal.id} ({proposal.origin})")
+        except Invalid as exc:
+            problems = "; ".join(m for ms in exc.fields.values() for m in flat_messages(ms))
+            raise Forbidden(f"This proposal cannot be applied: {problems}") from exc
+        result = platform
+    _handle_proposal(session, proposal, "accepted", user, note)
+    session.flush()
+    return result
+
+
+def flat_messages(value: Any) -> list[str]:
+    """Every message of a nested marshmallow-style error mapping, in order."""
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in flat_messages(v)]
+    if isinstance(value, list):
+        return [m for v in value for m in flat_messages(v)]
+    return [str(value)]
+
+
+def dismiss_proposal(session: Session, proposal: Proposal, *, user: User, expected_version: Any,
+                     note: str | None) -> None:
+    """Dismiss a proposal, saying why."""
+    _require(user, "curator")
+    _check_proposal(proposal, expected_version)
+    note = (note or "").strip()
+    if not note:
+        raise Invalid({"note": ["Say why it is dismissed, for whoever reads the queue next."]})
+    _handle_proposal(session, proposal, "dismissed", user, note)
+    session.flush()
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def import_files(session: Session, dataset: Dataset, *, user: User, comment: str,
+                 dry_run: bool = False) -> ImportReport:
+    """Import a validated dataset (server.dataset.import_dataset): flushes only, so the caller
+    commits it or, for a preview, rolls it back."""
+    _require(user, "admin")
+    report = import_dataset(session, dataset, user_id=user.id, comment=comment, dry_run=dry_run)
+    if report.changed:
+        _mark_public(session)
+    return report

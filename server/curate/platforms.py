@@ -1,0 +1,122 @@
+"""Platforms and their domains: list, view, create, edit, history and revert."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..dataset import platform_record
+from ..db import get_session
+from ..models import Claim, Platform, claim_platforms
+from . import bp, history, operations
+from .access import actor, commit, role_required, rollback
+from .forms import PlatformForm, platform_form_data
+
+
+def _platform_or_404(platform_id: int) -> Platform:
+    platform = get_session().scalar(
+        select(Platform).where(Platform.id == platform_id)
+        .options(selectinload(Platform.domains)))
+    if platform is None:
+        abort(404)
+    return platform
+
+
+@bp.route("/platforms")
+@role_required("contributor")
+def platforms():
+    session = get_session()
+    counts = dict(session.execute(
+        select(claim_platforms.c.platform_id, func.count())
+        .group_by(claim_platforms.c.platform_id)).tuples().all())
+    items = session.scalars(select(Platform).options(selectinload(Platform.domains))
+                            .order_by(Platform.name)).all()
+    return render_template("curate/platforms.html", platforms=items, counts=counts)
+
+
+@bp.route("/platforms/<int:platform_id>")
+@role_required("contributor")
+def platform(platform_id: int):
+    platform = _platform_or_404(platform_id)
+    claims = get_session().scalars(
+        select(Claim).join(claim_platforms).where(claim_platforms.c.platform_id == platform.id)
+        .order_by(Claim.key)).all()
+    return render_template("curate/platform.html", platform=platform, claims=claims)
+
+
+def _render(form: PlatformForm, platform: Platform | None, *, status: int = 200,
+            loose: list[str] | None = None, conflict: dict | None = None):
+    return render_template("curate/platform_form.html", form=form, platform=platform,
+                           loose_errors=loose or [], conflict=conflict), status
+
+
+@bp.route("/platforms/new", methods=["GET", "POST"])
+@role_required("curator")
+def platform_new():
+    form = PlatformForm()
+    if request.method == "GET":
+        return _render(form, None)
+    if not form.validate_on_submit():
+        return _render(form, None, status=422)
+    session = get_session()
+    try:
+        platform = operations.create_platform(session, form.to_record(), user=actor(),
+                                              comment=form.comment.data)
+    except operations.Invalid as exc:
+        rollback(session)
+        return _render(form, None, status=422, loose=form.place_errors(exc.fields))
+    commit(session)
+    flash(f"Platform {platform.name} created.", "success")
+    return redirect(url_for("curate.platform", platform_id=platform.id))
+
+
+@bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
+@role_required("curator")
+def platform_edit(platform_id: int):
+    platform = _platform_or_404(platform_id)
+    if request.method == "GET":
+        form = PlatformForm(data={**platform_form_data(platform_record(platform)),
+                                  "version": str(platform.version)})
+        return _render(form, platform)
+    form = PlatformForm()
+    if not form.validate_on_submit():
+        return _render(form, platform, status=422)
+    session = get_session()
+    try:
+        changed = operations.update_platform(
+            session, platform, form.to_record(), user=actor(),
+            expected_version=form.version.data, comment=form.comment.data)
+    except operations.Invalid as exc:
+        rollback(session)
+        return _render(form, platform, status=422, loose=form.place_errors(exc.fields))
+    except operations.Conflict as conflict:
+        rollback(session)
+        context = history.conflict_context(platform, conflict)
+        form.version.data = str(platform.version)
+        return _render(form, platform, status=409, conflict=context)
+    if not changed:
+        flash("Nothing changed, so nothing was saved.", "info")
+    else:
+        commit(session)
+        flash(f"Saved: version {platform.version}.", "success")
+    return redirect(url_for("curate.platform", platform_id=platform.id))
+
+
+@bp.route("/platforms/<int:platform_id>/history")
+@role_required("contributor")
+def platform_history(platform_id: int):
+    platform = _platform_or_404(platform_id)
+    return history.render_history(
+        platform, title=f"Platform {platform.name}",
+        back_url=url_for("curate.platform", platform_id=platform.id),
+        revert_endpoint="curate.platform_revert" if actor().has_role("curator") else None,
+        id_arg="platform_id")
+
+
+@bp.route("/platforms/<int:platform_id>/revert/<int:revision_id>", methods=["POST"])
+@role_required("curator")
+def platform_revert(platform_id: int, revision_id: int):
+    platform = _platform_or_404(platform_id)
+    return history.revert_view(platform, revision_id, history_url=url_for(
+        "curate.platform_history", platform_id=platform.id))

@@ -1,0 +1,117 @@
+"""Vendors: list, view, create, edit, history and revert."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from ..dataset import vendor_record
+from ..db import get_session
+from ..models import Claim, Vendor
+from . import bp, history, operations
+from .access import actor, commit, role_required, rollback
+from .forms import VendorForm, vendor_form_data
+
+
+def _vendor_or_404(vendor_id: int) -> Vendor:
+    vendor = get_session().get(Vendor, vendor_id)
+    if vendor is None:
+        abort(404)
+    return vendor
+
+
+@bp.route("/vendors")
+@role_required("contributor")
+def vendors():
+    session = get_session()
+    counts = dict(session.execute(
+        select(Claim.vendor_id, func.count()).where(Claim.vendor_id.is_not(None))
+        .group_by(Claim.vendor_id)).tuples().all())
+    items = session.scalars(select(Vendor).order_by(Vendor.name)).all()
+    return render_template("curate/vendors.html", vendors=items, counts=counts)
+
+
+@bp.route("/vendors/<int:vendor_id>")
+@role_required("contributor")
+def vendor(vendor_id: int):
+    vendor = _vendor_or_404(vendor_id)
+    claims = get_session().scalars(
+        select(Claim).where(Claim.vendor_id == vendor.id).order_by(Claim.key)).all()
+    return render_template("curate/vendor.html", vendor=vendor, claims=claims)
+
+
+def _render(form: VendorForm, vendor: Vendor | None, *, status: int = 200,
+            loose: list[str] | None = None, conflict: dict | None = None):
+    return render_template("curate/vendor_form.html", form=form, vendor=vendor,
+                           loose_errors=loose or [], conflict=conflict), status
+
+
+@bp.route("/vendors/new", methods=["GET", "POST"])
+@role_required("curator")
+def vendor_new():
+    form = VendorForm()
+    if request.method == "GET":
+        return _render(form, None)
+    if not form.validate_on_submit():
+        return _render(form, None, status=422)
+    session = get_session()
+    try:
+        vendor = operations.create_vendor(session, form.to_record(), user=actor(),
+                                          comment=form.comment.data)
+    except operations.Invalid as exc:
+        rollback(session)
+        return _render(form, None, status=422, loose=form.place_errors(exc.fields))
+    commit(session)
+    flash(f"Vendor {vendor.name} created.", "success")
+    return redirect(url_for("curate.vendor", vendor_id=vendor.id))
+
+
+@bp.route("/vendors/<int:vendor_id>/edit", methods=["GET", "POST"])
+@role_required("curator")
+def vendor_edit(vendor_id: int):
+    vendor = _vendor_or_404(vendor_id)
+    if request.method == "GET":
+        form = VendorForm(data={**vendor_form_data(vendor_record(vendor)),
+                                "version": str(vendor.version)})
+        return _render(form, vendor)
+    form = VendorForm()
+    if not form.validate_on_submit():
+        return _render(form, vendor, status=422)
+    session = get_session()
+    try:
+        changed = operations.update_vendor(
+            session, vendor, form.to_record(), user=actor(),
+            expected_version=form.version.data, comment=form.comment.data)
+    except operations.Invalid as exc:
+        rollback(session)
+        return _render(form, vendor, status=422, loose=form.place_errors(exc.fields))
+    except operations.Conflict as conflict:
+        rollback(session)
+        context = history.conflict_context(vendor, conflict)
+        form.version.data = str(vendor.version)
+        return _render(form, vendor, status=409, conflict=context)
+    if not changed:
+        flash("Nothing changed, so nothing was saved.", "info")
+    else:
+        commit(session)
+        flash(f"Saved: version {vendor.version}.", "success")
+    return redirect(url_for("curate.vendor", vendor_id=vendor.id))
+
+
+@bp.route("/vendors/<int:vendor_id>/history")
+@role_required("contributor")
+def vendor_history(vendor_id: int):
+    vendor = _vendor_or_404(vendor_id)
+    return history.render_history(
+        vendor, title=f"Vendor {vendor.name}",
+        back_url=url_for("curate.vendor", vendor_id=vendor.id),
+        revert_endpoint="curate.vendor_revert" if actor().has_role("curator") else None,
+        id_arg="vendor_id")
+
+
+@bp.route("/vendors/<int:vendor_id>/revert/<int:revision_id>", methods=["POST"])
+@role_required("curator")
+def vendor_revert(vendor_id: int, revision_id: int):
+    vendor = _vendor_or_404(vendor_id)
+    return history.revert_view(vendor, revision_id, history_url=url_for(
+        "curate.vendor_history", vendor_id=vendor.id))

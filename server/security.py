@@ -1,0 +1,85 @@
+"""What every response carries, whatever blueprint made it: security headers, the client address
+as the trusted proxy saw it, and a clear 503 (never a traceback) when the database is unreachable.
+
+The public read API answers from the snapshot in memory, so it keeps working while the database is
+away; only writes and the curators' pages need the database, and they say so and recover on their
+own once it is back (each request takes a fresh connection from the pool).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, Response, request
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .errors import json_error, wants_json
+
+log = logging.getLogger(__name__)
+
+# No inline script or style anywhere: every asset is a file under /static.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+RETRY_AFTER_SECONDS = 30
+
+UNAVAILABLE_MESSAGE = (
+    "The database is unavailable, so this change was not saved. Reading still works; "
+    "please try again in a minute."
+)
+UNAVAILABLE_PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+    "<title>Temporarily unavailable</title>"
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
+    f"<body><main><h1>Temporarily unavailable</h1><p>{UNAVAILABLE_MESSAGE}</p></main></body>"
+    "</html>\n"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response, trust BTF_PROXY_HOPS proxies, answer 503 on DB loss."""
+    hops = int(app.config.get("BTF_PROXY_HOPS", os.environ.get("BTF_PROXY_HOPS", "0")) or 0)
+    if hops:
+        # Behind nginx every request comes from 127.0.0.1: without this the rate limits would
+        # count all clients as one. Only as many X-Forwarded-* hops as there are proxies are read.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    headers = dict(HEADERS)
+    if app.config.get("BTF_PRODUCTION"):
+        headers["Strict-Transport-Security"] = HSTS
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
+    app.register_error_handler(DBAPIError, _database_error)
+
+
+def _database_unavailable(exc: DBAPIError):
+    log.error("Database unavailable on %s %s: %s", request.method, request.path,
+              str(exc.orig or exc).splitlines()[0])
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if wants_json():
+        return json_error(503, "database_unavailable", UNAVAILABLE_MESSAGE, headers=headers)
+    return Response(UNAVAILABLE_PAGE, status=503, mimetype="text/html", headers=headers)
+
+
+def _database_error(exc: DBAPIError):
+    """A lost connection is unavailability (503); any other database error is a bug, and goes on
+    to the usual 500 handling (re-raised from a handler, Flask treats it as unhandled)."""
+    if exc.connection_invalidated:
+        return _database_unavailable(exc)
+    raise exc

@@ -1,0 +1,450 @@
+"""The workshop's pages. Views read the request, call one function or operation, and render."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from typing import Any
+
+import pycountry
+from flask import Response, abort, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from .. import index
+from ..db import get_session
+from . import bp, i18n
+from .operations import CollectionError, create_collection
+from .quiz import DEFAULT_COUNT, build_quiz, valid_seed
+from .scope import DEFAULT_NAME, CollectionInfo, Scope, find_collection, normalise_code
+from .worldmap import claims_in, legend_ranges, world_map
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
+    "object-src 'none'"
+)
+KIND_ORDER = ("moderation", "labelling", "engagement", "microwork")
+CARD_CLAIMS = 4
+PAPERS = ("a4", "letter")
+
+
+# --- request set-up ------------------------------------------------------------------------------
+
+
+@bp.before_request
+def _choose_language_and_scope() -> None:
+    g.lang = i18n.pick_language(request.args.get("lang"), request.cookies.get(i18n.COOKIE),
+                                request.accept_languages)
+    g.collection = None
+    typed = request.args.get("c")
+    if typed is not None and typed.strip():
+        code = normalise_code(typed)
+        g.collection = find_collection(get_session(), code)
+        if g.collection is None:
+            g.missing_code = code
+            abort(404)
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.vary.update(("Accept-Language", "Cookie"))
+    explicit = (request.args.get("lang") or "").strip().lower()
+    if explicit in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, explicit, max_age=365 * 24 * 3600, path="/workshop",
+                            samesite="Lax", httponly=True,
+                            secure=bool(request.is_secure))
+    return response
+
+
+@bp.errorhandler(404)
+@bp.errorhandler(400)
+def _error_page(error: HTTPException):
+    if "lang" not in g:
+        g.lang = i18n.pick_language(request.args.get("lang"), request.cookies.get(i18n.COOKIE),
+                                    request.accept_languages)
+        g.collection = None
+    missing = g.get("missing_code")
+    if missing:
+        message = _("No collection has the code {code}. Check the code and try again.",
+                    code=missing)
+        g.collection = None
+    elif error.code == 404:
+        message = _("This page does not exist.")
+    else:
+        message = error.description
+    return render_template("workshop/error.html", message=message,
+                           title=_("Not found") if error.code == 404 else error.name), error.code
+
+
+@bp.route("/<path:anything>")
+def _unknown(anything: str):
+    abort(404)
+
+
+# --- helpers for views and templates -------------------------------------------------------------
+
+
+def _(text: str, /, **values: Any) -> str:
+    return i18n.translate(g.lang, text, **values)
+
+
+def ngettext(singular: str, several: str, n: int, /, **values: Any) -> str:
+    return i18n.plural(g.lang, singular, several, n, **values)
+
+
+def scope() -> Scope:
+    if "scope" not in g:
+        g.scope = Scope(index.current(), g.get("collection"))
+    return g.scope
+
+
+def wurl(endpoint: str, **values: Any) -> str:
+    """url_for that keeps the current collection and an explicitly chosen language."""
+    collection: CollectionInfo | None = g.get("collection")
+    if "c" not in values and collection is not None:
+        values["c"] = collection.code
+    if "lang" not in values and (request.args.get("lang") or "").lower() in i18n.LANGUAGES:
+        values["lang"] = g.lang
+    return url_for(endpoint, **{k: v for k, v in values.items() if v is not None})
+
+
+def lang_url(language: str) -> str:
+    """This page in another language."""
+    if request.endpoint is None or request.method != "GET" or request.endpoint.endswith("_unknown"):
+        return url_for("workshop.landing", lang=language)
+    args = request.args.to_dict()
+    args["lang"] = language
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def present(claim: dict[str, Any]) -> dict[str, Any]:
+    """A claim as a page shows it, in the reader's language."""
+    lang = g.lang
+    view = scope().snapshot.claim_view(claim, lang)
+    places = []
+    for location in claim["locations"]:
+        country = i18n.country_name(location["country"], lang)
+        places.append(f"{location['city']} ({country})" if location.get("city") else country)
+    facts = []
+    if view["vendor"]:
+        facts.append((_("Company"), view["vendor"]["name"]))
+    facts.append((_("Where"), ", ".join(places) or _("Worldwide or not located")))
+    if claim.get("workers"):
+        facts.append((_("People"), i18n.format_number(claim["workers"], lang)))
+    if claim.get("pay"):
+        facts.append((_("Pay"), i18n.format_pay(claim["pay"], lang)))
+    if claim.get("observed"):
+        facts.append((_("When"), i18n.format_observed(claim["observed"], lang)))
+    facts.append((_("Evidence"), i18n.evidence_label(claim["evidence"], lang)))
+    sources = []
+    for source in claim["sources"]:
+        url = source["url"]
+        sources.append({
+            **source,
+            "url": url if url.lower().startswith(("http://", "https://")) else None,
+            "published_text": i18n.format_partial_date(source.get("published"), lang),
+            "language_text": i18n.language_label(source.get("language") or "en", lang),
+        })
+    return {
+        "id": claim["id"], "kind": claim["kind"], "kind_label": i18n.kind_label(claim["kind"], lang),
+        "summary": view["summary"], "summary_lang": view["language"], "facts": facts,
+        "sources": sources,
+        "platforms": [p["name"] for p in scope().platforms_of(claim)],
+    }
+
+
+def _claim_order(claim: dict[str, Any]) -> tuple:
+    start = (claim.get("observed") or {}).get("start") or ""
+    kind = KIND_ORDER.index(claim["kind"]) if claim["kind"] in KIND_ORDER else len(KIND_ORDER)
+    return kind, "".join(chr(0x10FFFF - ord(ch)) for ch in start), claim["id"]  # newest first
+
+
+@bp.context_processor
+def _template_helpers() -> dict[str, Any]:
+    lang = g.get("lang", "en")
+    return {
+        "_": _, "ngettext": ngettext, "lang": lang, "wurl": wurl, "lang_url": lang_url,
+        "languages": i18n.LANGUAGES, "language_names": i18n.LANGUAGE_NAMES,
+        "collection": g.get("collection"),
+        "collection_name": lambda info: info.name if info.named else _(DEFAULT_NAME),
+        "country_name": lambda code: i18n.country_name(code, lang),
+        "kind_label": lambda kind: i18n.kind_label(kind, lang),
+        "number": lambda value: i18n.format_number(value, lang),
+        "licence": index.LICENCE,
+    }
+
+
+# --- landing and collections ---------------------------------------------------------------------
+
+
+def participants_url() -> str:
+    collection = g.get("collection")
+    query = f"?c={collection.code}" if collection else ""
+    return f"{request.url_root}workshop/{query}"
+
+
+@bp.route("/")
+def landing():
+    current = scope()
+    return render_template(
+        "workshop/landing.html", scope=current, address=participants_url(),
+        loopback=request.host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]"),
+    )
+
+
+@bp.route("/qr.svg")
+def qr_code():
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(participants_url(), error="m").save(buffer, kind="svg", scale=8, border=2,
+                                                   xmldecl=False, dark="#111", light="#fff")
+    return Response(buffer.getvalue(), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/collections/new")
+def new_collection():
+    g.collection = None
+    return render_template("workshop/collection_form.html", scope=Scope(index.current()),
+                           errors={}, chosen=set(request.args.getlist("p")), name="")
+
+
+@bp.route("/collections", methods=["POST"])
+def create_collection_view():
+    g.collection = None
+    name = request.form.get("name", "")
+    slugs = request.form.getlist("platforms")
+    session = get_session()
+    try:
+        collection = create_collection(session, name, slugs)
+    except CollectionError as exc:
+        session.rollback()
+        errors = {key: _(message, **values) for key, (message, values) in exc.fields.items()}
+        return render_template("workshop/collection_form.html", scope=Scope(index.current()),
+                               errors=errors, chosen=set(slugs), name=name), 400
+    session.commit()
+    return redirect(wurl("workshop.collection", code=collection.code), code=303)
+
+
+@bp.route("/collections/<code>")
+def collection(code: str):
+    normalised = normalise_code(code)
+    found = find_collection(get_session(), normalised)
+    if found is None:
+        g.missing_code = normalised
+        abort(404)
+    if normalised != code:
+        return redirect(wurl("workshop.collection", code=normalised))
+    g.collection = found
+    return render_template("workshop/collection.html", scope=scope(),
+                           address=participants_url())
+
+
+# --- tour ----------------------------------------------------------------------------------------
+
+
+@bp.route("/tour")
+def tour_start():
+    current = scope()
+    wanted = request.args.get("p")
+    number = 1
+    if wanted:
+        if wanted not in current.slugs:
+            abort(404)
+        number = current.slugs.index(wanted) + 1
+    if not current.slugs:
+        return render_template("workshop/empty.html", title=_("Tour"))
+    return redirect(wurl("workshop.tour", n=number, p=None))
+
+
+@bp.route("/tour/<int:n>")
+def tour(n: int):
+    current = scope()
+    if not 1 <= n <= len(current.slugs):
+        abort(404)
+    slug = current.slugs[n - 1]
+    platform = current.platform(slug)
+    claims = sorted(current.claims_of(slug), key=_claim_order)
+    return render_template(
+        "workshop/tour.html", scope=current, n=n, total=len(current.slugs), platform=platform,
+        counts=current.snapshot.summaries[slug]["counts"], claims=[present(c) for c in claims],
+        previous_url=wurl("workshop.tour", n=n - 1) if n > 1 else None,
+        next_url=wurl("workshop.tour", n=n + 1) if n < len(current.slugs) else None,
+    )
+
+
+# --- map -----------------------------------------------------------------------------------------
+
+
+@bp.route("/map")
+def world():
+    current = scope()
+    return render_template("workshop/map.html", scope=current,
+                           world=world_map(current, g.lang), legend=legend_ranges())
+
+
+@bp.route("/map/<code>")
+def country(code: str):
+    code = code.upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        abort(404)
+    current = scope()
+    claims = sorted(claims_in(current, code), key=_claim_order)
+    based = [p for p in current.platforms if p.get("hq_country") == code]
+    return render_template("workshop/country.html", scope=current, code=code,
+                           name=i18n.country_name(code, g.lang),
+                           claims=[present(c) for c in claims], based=based)
+
+
+# --- quiz ----------------------------------------------------------------------------------------
+
+
+def _seed_or_redirect() -> str | Response:
+    seed = request.args.get("seed", "")
+    if not valid_seed(seed):
+        return redirect(wurl("workshop.quiz", seed=None))
+    return seed
+
+
+def _questions(seed: str):
+    return build_quiz(scope(), seed, g.lang, DEFAULT_COUNT)
+
+
+@bp.route("/quiz")
+def quiz():
+    seed = request.args.get("seed", "")
+    if not valid_seed(seed):
+        return redirect(wurl("workshop.quiz", seed=str(1000 + secrets.randbelow(9000))))
+    return render_template("workshop/quiz.html", scope=scope(), seed=seed,
+                           questions=_questions(seed),
+                           other_seed=str(1000 + secrets.randbelow(9000)))
+
+
+@bp.route("/quiz/present/<int:n>")
+def quiz_present(n: int):
+    seed = _seed_or_redirect()
+    if isinstance(seed, Response):
+        return seed
+    questions = _questions(seed)
+    if not questions:
+        return render_template("workshop/empty.html", title=_("Quiz"))
+    if not 1 <= n <= len(questions) + 1:
+        abort(404)
+    question = questions[n - 1] if n <= len(questions) else None
+    return render_template(
+        "workshop/quiz_present.html", scope=scope(), seed=seed, n=n, total=len(questions),
+        question=question, claim=present(question.claim) if question else None,
+        revealed=request.args.get("reveal") == "1",
+        previous_url=wurl("workshop.quiz_present", n=n - 1, seed=seed) if n > 1 else None,
+        next_url=(wurl("workshop.quiz_present", n=n + 1, seed=seed)
+                  if n <= len(questions) else None),
+        other_seed=str(1000 + secrets.randbelow(9000)),
+    )
+
+
+def _answers(text: str | None, questions: list, options: int = 8) -> list[int] | None:
+    text = text or ""
+    if len(text) > len(questions) or not all(ch.isdigit() and int(ch) < options for ch in text):
+        return None
+    return [int(ch) for ch in text]
+
+
+@bp.route("/quiz/solo", methods=["GET", "POST"])
+def quiz_solo():
+    source = request.form if request.method == "POST" else request.args
+    seed = source.get("seed", "")
+    if not valid_seed(seed):
+        return redirect(wurl("workshop.quiz", seed=None))
+    questions = _questions(seed)
+    if not questions:
+        return render_template("workshop/empty.html", title=_("Quiz"))
+    answers = _answers(source.get("answers"), questions)
+    if answers is None:
+        abort(400)
+    if len(answers) >= len(questions):
+        return redirect(wurl("workshop.quiz_score", seed=seed, answers=source.get("answers")))
+    question = questions[len(answers)]
+    error = None
+    if request.method == "POST":
+        choice = request.form.get("choice", "")
+        if choice.isdigit() and int(choice) < len(question.options):
+            done = "".join(map(str, answers)) + choice
+            return redirect(wurl("workshop.quiz_checked", seed=seed, answers=done), code=303)
+        error = _("Pick an answer.")
+    return render_template("workshop/quiz_solo.html", scope=scope(), seed=seed,
+                           question=question, total=len(questions),
+                           answers="".join(map(str, answers)), error=error), (400 if error else 200)
+
+
+@bp.route("/quiz/solo/checked")
+def quiz_checked():
+    seed = _seed_or_redirect()
+    if isinstance(seed, Response):
+        return seed
+    questions = _questions(seed)
+    answers = _answers(request.args.get("answers"), questions)
+    if not answers:
+        abort(400)
+    question = questions[len(answers) - 1]
+    return render_template("workshop/quiz_checked.html", scope=scope(), seed=seed,
+                           question=question, claim=present(question.claim),
+                           chosen=answers[-1], total=len(questions),
+                           answers="".join(map(str, answers)),
+                           finished=len(answers) == len(questions))
+
+
+@bp.route("/quiz/solo/score")
+def quiz_score():
+    seed = _seed_or_redirect()
+    if isinstance(seed, Response):
+        return seed
+    questions = _questions(seed)
+    answers = _answers(request.args.get("answers"), questions)
+    if answers is None or len(answers) != len(questions):
+        abort(400)
+    review = [(q, a, present(q.claim)) for q, a in zip(questions, answers, strict=True)]
+    score = sum(1 for q, a in zip(questions, answers, strict=True) if q.answer == a)
+    return render_template("workshop/quiz_score.html", scope=scope(), seed=seed, review=review,
+                           score=score, total=len(questions),
+                           other_seed=str(1000 + secrets.randbelow(9000)))
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+
+def card_claims(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The claims a card has room for: one per kind first, those with figures first."""
+    def rank(claim: dict[str, Any]) -> tuple:
+        has_figure = bool(claim.get("pay") or claim.get("workers"))
+        start = (claim.get("observed") or {}).get("start") or ""
+        return (not has_figure, "".join(chr(0x10FFFF - ord(ch)) for ch in start), claim["id"])
+
+    ordered = sorted(claims, key=rank)
+    chosen: list[dict[str, Any]] = []
+    for kind in KIND_ORDER:
+        first = next((c for c in ordered if c["kind"] == kind), None)
+        if first is not None:
+            chosen.append(first)
+    chosen += [c for c in ordered if c not in chosen]
+    return sorted(chosen[:CARD_CLAIMS], key=rank)
+
+
+@bp.route("/cards")
+def cards():
+    current = scope()
+    paper = request.args.get("paper", "a4").lower()
+    if paper not in PAPERS:
+        paper = "a4"
+    deck = []
+    for platform in current.platforms:
+        claims = current.claims_of(platform["slug"])
+        shown = card_claims(claims)
+        deck.append({"platform": platform, "claims": [present(c) for c in shown],
+                     "more": len(claims) - len(shown),
+                     "counts": current.snapshot.summaries[platform["slug"]]["counts"]})
+    return render_template("workshop/cards.html", scope=current, deck=deck, paper=paper,
+                           papers=PAPERS)

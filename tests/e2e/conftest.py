@@ -1,0 +1,144 @@
+"""End-to-end fixtures: the real service in a subprocess, and Debian's Chromium with the extension.
+
+No internet: platform pages are served by Playwright routes. The browser is /usr/bin/chromium
+(never a downloaded one). The service runs from a fresh data folder, so it creates, migrates and
+seeds its own SQLite database exactly as on a first `behind-the-feed serve`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION = ROOT / "extension"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+STARTUP_SECONDS = 90
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+@dataclass
+class Service:
+    url: str  # base URL with a trailing slash
+    data_dir: Path
+    process: subprocess.Popen
+
+    @property
+    def origin(self) -> str:
+        return self.url.rstrip("/")
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "behind-the-feed.sqlite"
+
+    def api(self, path: str) -> dict:
+        return get_json(f"{self.url}api/v1/{path}")
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory):
+    """The real service on a free port, with its own fresh data folder."""
+    data_dir = tmp_path_factory.mktemp("btf-e2e-service")
+    port = free_port()
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("BTF_DATABASE_URL", "BTF_ENV", "BTF_PUBLIC_DIR")}
+    # Low enough that the panel's "too many reports" message can be reached in a test.
+    env.update(BTF_DATA_DIR=str(data_dir), BTF_SUGGESTION_LIMIT="3 per minute")
+    command = [str(Path(sys.executable).with_name("behind-the-feed")), "serve", "--port", str(port)]
+    log_path = data_dir / "service.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the service exited with {process.returncode}:\n{log_path.read_text()}")
+            try:
+                get_json(f"{url}api/v1/index")
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the service did not answer in {STARTUP_SECONDS}s:\n{log_path.read_text()}")
+                time.sleep(0.25)
+        yield Service(url=url, data_dir=data_dir, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (tests/run.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as instance:
+        yield instance
+
+
+from .extension_browser import ExtensionBrowser  # noqa: E402
+
+
+@pytest.fixture
+def browser(playwright, tmp_path, request):
+    """A fresh Chromium profile with the extension loaded (unpacked, as a developer would)."""
+    scheme = getattr(request, "param", None) or "light"
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        headless=True,
+        color_scheme=scheme,
+        locale="en-GB",
+        viewport={"width": 1280, "height": 800},
+        args=[
+            f"--disable-extensions-except={EXTENSION}",
+            f"--load-extension={EXTENSION}",
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    try:
+        worker = next(iter(context.service_workers), None) or context.wait_for_event(
+            "serviceworker", timeout=15_000)
+        extension_id = worker.url.split("/")[2]
+        browser = ExtensionBrowser(context=context, extension_id=extension_id)
+        browser.route_sites()
+        yield browser
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

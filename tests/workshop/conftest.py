@@ -1,0 +1,149 @@
+"""Fixtures for the workshop: an app on a small dataset of known figures (tests/workshop/dataset).
+
+The workshop's tests assert exact figures, so they load their own dataset rather than the
+shipped one, which curators change. On SQLite the database is built once and copied per test;
+with BTF_TEST_DATABASE_URL (PostgreSQL) the shared `make_app` fixture gives an empty database
+and the dataset is imported into it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from server import create_app, db, index
+from server.dataset import import_dataset, load_dataset
+
+DATASET = Path(__file__).parent / "dataset"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "workshop"
+ON_POSTGRES = os.environ.get("BTF_TEST_DATABASE_URL", "").startswith("postgres")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def _config(url: str, folder: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "BTF_DATA_DIR": str(folder),
+        "BTF_PUBLIC_DIR": str(folder / "public"),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+    }
+
+
+def _load(app) -> None:
+    with app.app_context():
+        session = db.get_session()
+        import_dataset(session, load_dataset(DATASET), comment="workshop test dataset")
+        session.commit()
+        index.rebuild(session)
+
+
+@pytest.fixture(scope="session")
+def _workshop_template(tmp_path_factory):
+    if ON_POSTGRES:
+        return None
+    folder = tmp_path_factory.mktemp("workshop-template")
+    path = folder / "workshop.sqlite"
+    app = create_app(_config(f"sqlite:///{path}", folder))
+    with app.app_context():
+        db.migrate()
+    _load(app)
+    app.extensions["btf_engine"].dispose()
+    return path
+
+
+@pytest.fixture
+def workshop_app(request, _workshop_template, tmp_path):
+    """The app on a fresh database holding the workshop test dataset, snapshot built."""
+    if ON_POSTGRES:
+        app = request.getfixturevalue("make_app")(seed=False)
+        _load(app)
+        yield app
+        return
+    path = tmp_path / "behind-the-feed.sqlite"
+    shutil.copyfile(_workshop_template, path)
+    app = create_app(_config(f"sqlite:///{path}", tmp_path))
+    yield app
+    app.extensions["btf_engine"].dispose()
+
+
+@pytest.fixture
+def wclient(workshop_app):
+    return workshop_app.test_client()
+
+
+@pytest.fixture
+def export(wclient):
+    """The published dataset, as the public API gives it."""
+    return wclient.get("/api/v1/export.json").get_json()
+
+
+@pytest.fixture
+def statements(workshop_app):
+    """SQL statements sent while the block runs: `with statements() as sent: ...`."""
+    from contextlib import contextmanager
+
+    engine = workshop_app.extensions["btf_engine"]
+
+    @contextmanager
+    def counting():
+        sent: list[str] = []
+
+        def listener(_conn, _cursor, statement, *_args):
+            sent.append(statement)
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            yield sent
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+
+    return counting
+
+
+# --- a real server for the browser tests ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(workshop_app):
+    """The app served over HTTP on a free local port, in a thread: yields its origin."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", free_port(), workshop_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, with no background traffic (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (tests/run.sh does).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
