@@ -107,6 +107,7 @@ def main() -> int:
         print(f"{CHROMIUM} is missing (apt-get install chromium)", file=sys.stderr)
         return 2
     results = measure(args.loads)
+    print(json.dumps({k: [round(x) for x in v["inserted"]] for k, v in results.items()}))
     missed = False
     print(f"DOMContentLoaded -> overlay, {args.loads} loads each, target p95 < {TARGET_MS:.0f} ms")
     for name, series in results.items():

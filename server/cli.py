@@ -183,7 +183,8 @@ def serve_command(host: str, port: int, lan: bool, threads: int) -> None:
     click.echo(ensure_database())
     if lan:
         host = "0.0.0.0"  # noqa: S104  (the educator asked for the local network)
-    shown = lan_address() if lan else ("127.0.0.1" if host in ("0.0.0.0", "::") else host)
+    everywhere = host in ("0.0.0.0", "::")  # noqa: S104  (only compared, to print an address)
+    shown = lan_address() if lan else ("127.0.0.1" if everywhere else host)
     app = current_app._get_current_object()
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:

@@ -33,7 +33,7 @@ def _secret_key(folder: Path, production: bool) -> str:
     if production:
         raise ConfigError(
             "BTF_SECRET_KEY is missing or a default value. In production set it to a long random "
-            "string, e.g. BTF_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            "string, e.g. the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
         )
     # Embedded mode: one random key per installation, kept beside the database.
     folder.mkdir(parents=True, exist_ok=True)
@@ -48,7 +48,8 @@ def load_config() -> dict:
     """Build the Flask config mapping from BTF_* variables."""
     folder = data_dir()
     production = os.environ.get("BTF_ENV", "embedded").strip().lower() == "production"
-    database_url = os.environ.get("BTF_DATABASE_URL") or f"sqlite:///{folder / 'behind-the-feed.sqlite'}"
+    database_url = (os.environ.get("BTF_DATABASE_URL")
+                    or f"sqlite:///{folder / 'behind-the-feed.sqlite'}")
     return {
         "BTF_PRODUCTION": production,
         "BTF_DATA_DIR": str(folder),

@@ -28,8 +28,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import domains
-from .models import EVIDENCE, KINDS, PAY_PERIODS, STATUSES, Claim, ClaimTranslation, Domain
-from .models import Platform, Source, Vendor, utcnow
+from .models import (
+    EVIDENCE,
+    KINDS,
+    PAY_PERIODS,
+    STATUSES,
+    Claim,
+    ClaimTranslation,
+    Domain,
+    Platform,
+    Source,
+    Vendor,
+    utcnow,
+)
 from .revisions import record_revision
 
 DATASET_DIR = Path(__file__).parent / "data" / "dataset"
@@ -42,7 +53,7 @@ MAX_QUOTE_WORDS = 40
 
 
 class DatasetError(ValueError):
-    """The dataset files are not valid; `errors` lists each problem as 'file: entry: field: message'."""
+    """The dataset files are not valid; `errors` lists each as 'file: entry: field: message'."""
 
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
@@ -128,7 +139,8 @@ class ClaimRecord(_Strict):
         load_default=dict,
     )
     platforms = fields.List(
-        fields.String(validate=validate.Regexp(SLUG)), required=True, validate=validate.Length(min=1)
+        fields.String(validate=validate.Regexp(SLUG)), required=True,
+        validate=validate.Length(min=1),
     )
     vendor = fields.String(allow_none=True, load_default=None)
     locations = fields.List(fields.Nested(LocationRecord), load_default=list)
@@ -287,7 +299,8 @@ def _read_json(path: Path, errors: list[str]) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         errors.append(f"{path.name}: cannot be read: {exc}")
     except json.JSONDecodeError as exc:
-        errors.append(f"{path.name}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")
+        errors.append(
+            f"{path.name}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")
     return None
 
 

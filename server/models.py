@@ -20,8 +20,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
+    update,
 )
-from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .db import Base

@@ -188,3 +188,20 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", listener)
 
     return counting
+
+
+@pytest.fixture
+def service_env(tmp_path):
+    """Environment for running `behind-the-feed` in a subprocess on a fresh, empty database:
+    its own data folder, and on PostgreSQL its own database (dropped afterwards)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BTF_")}
+    env["BTF_DATA_DIR"] = str(tmp_path / "service-data")
+    if not ON_POSTGRES:
+        yield env
+        return
+    pg = PostgresDatabases(POSTGRES_URL)
+    name = f"btf_svc_{WORKER}_{uuid.uuid4().hex[:10]}"
+    env["BTF_DATABASE_URL"] = pg.create(name)
+    yield env
+    pg.drop(name)
+    pg.admin.dispose()

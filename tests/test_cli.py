@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -16,41 +15,15 @@ import pytest
 BIN = str(Path(sys.executable).with_name("behind-the-feed"))
 
 
-def _env(tmp_path: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BTF_")}
-    env["BTF_DATA_DIR"] = str(tmp_path / "data")
-    database = os.environ.get("BTF_TEST_DATABASE_URL")
-    if database:
-        env["BTF_DATABASE_URL"] = database.rsplit("/", 1)[0] + "/" + "btf_cli_" + os.environ.get(
-            "PYTEST_XDIST_WORKER", "main")
-    return env
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def cli_env(tmp_path):
-    env = _env(tmp_path)
-    url = env.get("BTF_DATABASE_URL")
-    if url:
-        from tests.conftest import PostgresDatabases
-
-        pg = PostgresDatabases(os.environ["BTF_TEST_DATABASE_URL"])
-        pg.create(url.rsplit("/", 1)[1])
-        yield env
-        pg.drop(url.rsplit("/", 1)[1])
-        pg.admin.dispose()
-    else:
-        yield env
-
-
-def test_serve_creates_seeds_and_answers(cli_env, tmp_path):
+def test_serve_creates_seeds_and_answers(service_env, tmp_path):
     port = _free_port()
-    process = subprocess.Popen([BIN, "serve", "--port", str(port)], env=cli_env,
+    process = subprocess.Popen([BIN, "serve", "--port", str(port)], env=service_env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -81,9 +54,9 @@ def test_serve_creates_seeds_and_answers(cli_env, tmp_path):
     assert "Load unpacked" in output
 
 
-def test_export_index_writes_the_index(cli_env, tmp_path):
+def test_export_index_writes_the_index(service_env, tmp_path):
     target = tmp_path / "index.json"
-    result = subprocess.run([BIN, "export-index", str(target)], env=cli_env,
+    result = subprocess.run([BIN, "export-index", str(target)], env=service_env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     index = json.loads(target.read_text())
@@ -91,26 +64,26 @@ def test_export_index_writes_the_index(cli_env, tmp_path):
     assert index["platforms"]["facebook"]["total"] > 0
 
 
-def test_import_of_a_missing_folder_fails_clearly(cli_env, tmp_path):
-    result = subprocess.run([BIN, "import", str(tmp_path / "nope")], env=cli_env,
+def test_import_of_a_missing_folder_fails_clearly(service_env, tmp_path):
+    result = subprocess.run([BIN, "import", str(tmp_path / "nope")], env=service_env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "does not exist" in result.stderr
 
 
-def test_serve_on_a_busy_port_fails_clearly(cli_env):
+def test_serve_on_a_busy_port_fails_clearly(service_env):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run([BIN, "serve", "--port", str(port)], env=cli_env,
+        result = subprocess.run([BIN, "serve", "--port", str(port)], env=service_env,
                                 capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
 
 
-def test_production_without_secret_key_refuses_to_start(tmp_path):
-    env = _env(tmp_path)
+def test_production_without_secret_key_refuses_to_start(service_env):
+    env = dict(service_env)
     env["BTF_ENV"] = "production"
     result = subprocess.run([BIN, "init-db"], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0

@@ -17,6 +17,7 @@ from ..extensions import limiter
 from . import schemas
 from .operations import SuggestionError, create_suggestion
 
+
 class _Parser(FlaskParser):
     # Bad input is a 400 with field messages, whatever the location.
     DEFAULT_VALIDATION_STATUS = 400

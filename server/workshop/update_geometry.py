@@ -21,7 +21,15 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from .atlas import STATIC, alpha2_of, decode_arcs, polygons_of, ring_centroid, ring_points, signed_area
+from .atlas import (
+    STATIC,
+    alpha2_of,
+    decode_arcs,
+    polygons_of,
+    ring_centroid,
+    ring_points,
+    signed_area,
+)
 
 PACKAGE = "world-atlas"
 
