@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,14 +26,16 @@ def _create_app(*_args, **_kwargs):
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False, load_dotenv=False, set_debug_flag=False)
+@click.group()
+@click.version_option(package_name="behind-the-feed")
 def cli() -> None:
     """Behind the Feed: the hidden human labour behind online platforms."""
 
 
 def main() -> None:
-    cli.main(prog_name="behind-the-feed")
+    # Commands get the app through Flask's ScriptInfo, as `with_appcontext` expects.
+    cli.main(prog_name="behind-the-feed",
+             obj=ScriptInfo(create_app=_create_app, set_debug_flag=False))
 
 
 def _fail(message: str) -> None:
@@ -195,3 +197,12 @@ def serve_command(host: str, port: int, lan: bool, threads: int) -> None:
               "Try --port with another number.")
     print_welcome(f"http://{shown}:{port}", lan)
     serve(app, host=host, port=port, threads=threads, ident="behind-the-feed")
+
+
+def _register_area_commands() -> None:
+    from scrapers.cli import scrape
+
+    cli.add_command(scrape)
+
+
+_register_area_commands()

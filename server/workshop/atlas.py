@@ -153,6 +153,13 @@ class Atlas:
     points: dict[str, tuple[float, float]]  # every mapped country's centroid, small ones too
     width: float
     height: float
+    origin: tuple[float, float]  # the projected (x, y) at the frame's top left corner
+    scale: float  # frame units per projected unit
+
+    def project(self, lon: float, lat: float) -> tuple[float, float]:
+        """A longitude and latitude in the map's frame (x right, y down)."""
+        x, y = equal_earth(lon, lat)
+        return (x - self.origin[0]) * self.scale, (self.origin[1] - y) * self.scale
 
     @property
     def view_box(self) -> str:
@@ -227,7 +234,8 @@ def build_atlas(topology: dict[str, Any], small: dict[str, list[float]]) -> Atla
         x, y = frame(point)
         points.setdefault(code, (round(x, 1), round(y, 1)))
     height = (max_y - min_y) * scale
-    return Atlas(shapes=tuple(shapes), points=points, width=WIDTH, height=math.ceil(height))
+    return Atlas(shapes=tuple(shapes), points=points, width=WIDTH, height=math.ceil(height),
+                 origin=(min_x, max_y), scale=scale)
 
 
 @lru_cache(maxsize=1)

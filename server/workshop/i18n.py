@@ -197,7 +197,7 @@ FR: dict[str, str] = {
     "How much pay was reported?": "Quel salaire a été rapporté ?",
     "How many people were reported?": "Combien de personnes ont été mentionnées ?",
     "In which country was this work done?": "Dans quel pays ce travail était-il fait ?",
-    "In which year was this reported to start?": "En quelle année cela aurait-il commencé ?",
+    "In which year was this observed?": "En quelle année cela a-t-il été constaté ?",
     # cards
     "Fact cards": "Fiches",
     "Print": "Imprimer",

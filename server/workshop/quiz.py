@@ -30,7 +30,7 @@ PROMPTS = {
     "pay": "How much pay was reported?",
     "workers": "How many people were reported?",
     "place": "In which country was this work done?",
-    "year": "In which year was this reported to start?",
+    "year": "In which year was this observed?",
 }
 
 

@@ -4,12 +4,20 @@ people in each role, and a platform of its own to write claims about."""
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 
 from server import db
 from server.curate import operations
 from server.models import User
 
 from .helpers import PLATFORM_HOST, PLATFORM_SLUG, make_user
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashes(monkeypatch):
+    """argon2id still, with small parameters: the suite makes many accounts."""
+    monkeypatch.setattr(operations, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture

@@ -62,8 +62,9 @@ def service(tmp_path_factory):
     """The real service on a free port, with its own fresh data folder."""
     data_dir = tmp_path_factory.mktemp("btf-e2e-service")
     port = free_port()
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("BTF_DATABASE_URL", "BTF_ENV", "BTF_PUBLIC_DIR")}
+    # Always the embedded mode (SQLite in the data folder), whatever the suite itself runs on:
+    # these tests are about the extension.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BTF_")}
     # Low enough that the panel's "too many reports" message can be reached in a test.
     env.update(BTF_DATA_DIR=str(data_dir), BTF_SUGGESTION_LIMIT="3 per minute")
     command = [str(Path(sys.executable).with_name("behind-the-feed")), "serve", "--port", str(port)]
