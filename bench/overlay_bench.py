@@ -8,6 +8,8 @@ Uses the bundled index, so no service is needed.
 
 Run: .venv/bin/python bench/overlay_bench.py [--loads N] [--check]
 Target: under 100 ms at the 95th percentile. --check exits 1 when the target is missed.
+On a loaded two-core machine the long page's slowest loads can pass it: the reply to the
+overlay's message then waits behind the page's own first layout.
 """
 
 from __future__ import annotations
@@ -50,10 +52,10 @@ watcher.observe(document.documentElement || document, {childList: true});
 """
 
 
-def page_body(paragraphs: int) -> str:
+def page_body(paragraphs: int, head: str = "") -> str:
     text = "".join(f"<p>Post {i}: a line of a long feed, with a <a href='#{i}'>link</a>.</p>"
                    for i in range(paragraphs))
-    return f"<!doctype html><html><head><title>Feed</title></head><body>{text}</body></html>"
+    return f"<!doctype html><html><head><title>Feed</title>{head}</head><body>{text}</body></html>"
 
 
 def listed_host() -> str:
@@ -69,7 +71,14 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(loads: int) -> dict[str, dict[str, list[float]]]:
     host = listed_host()
-    pages = {"small page": page_body(5), "long page (2,000 posts)": page_body(2000)}
+    # From memory, a page parses in a few milliseconds: a worst case, since the overlay's data
+    # (a message round trip to the background) then comes after DOMContentLoaded. A real page
+    # waits on the network; the third kind stands for that with one 50 ms script in its head.
+    pages = {
+        "small page": page_body(5),
+        "long page (2,000 posts)": page_body(2000),
+        "page with a 50 ms script": page_body(200, "<script src='/app.js'></script>"),
+    }
     results: dict[str, dict[str, list[float]]] = {}
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = playwright.chromium.launch_persistent_context(
@@ -81,8 +90,15 @@ def measure(loads: int) -> dict[str, dict[str, list[float]]]:
             if not context.service_workers:
                 context.wait_for_event("serviceworker", timeout=15_000)
             body = {"html": ""}
-            context.route(f"https://www.{host}/**", lambda route: route.fulfill(
-                status=200, content_type="text/html; charset=utf-8", body=body["html"]))
+            def serve(route):
+                if route.request.url.endswith("/app.js"):
+                    time.sleep(0.05)
+                    route.fulfill(status=200, content_type="text/javascript", body="// app")
+                else:
+                    route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                                  body=body["html"])
+
+            context.route(f"https://www.{host}/**", serve)
             context.add_init_script(PROBE)
             page = context.new_page()
             for name, html in pages.items():
@@ -115,15 +131,20 @@ def main() -> int:
         print(f"{CHROMIUM} is missing (apt-get install chromium)", file=sys.stderr)
         return 2
     results = measure(args.loads)
-    missed = False
+    missed = []
     print(f"DOMContentLoaded -> overlay, {args.loads} loads each, target p95 < {TARGET_MS:.0f} ms")
     for name, series in results.items():
         for stage, values in series.items():
             p95 = percentile(values, 0.95)
-            missed |= stage == "painted" and p95 >= TARGET_MS
+            verdict = ""
+            if stage == "painted":
+                verdict = "ok" if p95 < TARGET_MS else "OVER"
+                if p95 >= TARGET_MS:
+                    missed.append(name)
             print(f"  {name:<26} {stage:<9} median {statistics.median(values):6.1f} ms"
-                  f"  p95 {p95:6.1f} ms  max {max(values):6.1f} ms  first {values[0]:6.1f} ms")
-    print("target met" if not missed else "TARGET MISSED")
+                  f"  p95 {p95:6.1f} ms  max {max(values):6.1f} ms  first {values[0]:6.1f} ms"
+                  f"  {verdict}")
+    print("target met" if not missed else f"target missed on: {', '.join(missed)}")
     return 1 if missed and args.check else 0
 
 

@@ -8,13 +8,15 @@ import {
   readIndex,
   syncIndex,
 } from './lib/index-store.js';
-import { hideOnSite, readSettings } from './lib/settings.js';
+import { DEFAULT_SETTINGS, hideOnSite, readSettings } from './lib/settings.js';
 import { loadTranslator, resolveLanguage } from './lib/i18n.js';
 import { KINDS, claimCountLabel, formatCount, kindLabel, pickHeadline } from './lib/format.js';
 
 const BADGE_COLOUR = '#8a3b12';
 
 let indexPromise = null;
+let settingsPromise = null;
+let dismissedPromise = null;
 let syncPromise = null;
 
 /** The index in use, read once per worker life and again whenever storage changes it. */
@@ -28,6 +30,17 @@ function currentIndex() {
   return indexPromise;
 }
 
+/** The settings, kept in memory so that the overlay's answer is not held up by storage reads. */
+function currentSettings() {
+  if (!settingsPromise) {
+    settingsPromise = readSettings().catch((error) => {
+      settingsPromise = null;
+      throw error;
+    });
+  }
+  return settingsPromise;
+}
+
 /** One sync at a time: install, start-up, the alarm and "Sync now" may meet. */
 function sync() {
   if (!syncPromise) {
@@ -39,7 +52,7 @@ function sync() {
 }
 
 async function currentTranslator() {
-  const { language } = await readSettings();
+  const { language } = await currentSettings();
   return loadTranslator(resolveLanguage(language, chrome.i18n.getUILanguage()));
 }
 
@@ -72,21 +85,29 @@ async function setUp() {
   await chrome.action.setBadgeBackgroundColor({ color: BADGE_COLOUR });
   if (chrome.action.setBadgeTextColor) await chrome.action.setBadgeTextColor({ color: '#ffffff' });
   await ensureSyncAlarm();
-  await sync();
+  // Badges first, from the index at hand; a sync that brings a new one updates them again.
   await updateAllBadges();
+  await sync();
 }
 
 // Dismissed overlays stay dismissed in that tab until it closes; chrome.storage.session outlives
-// the worker but not the browser session.
+// the worker but not the browser session. Kept in memory too, read from there once per worker.
+function dismissedByTab() {
+  if (!dismissedPromise) {
+    dismissedPromise = chrome.storage.session.get('dismissed').then(({ dismissed }) => dismissed || {});
+  }
+  return dismissedPromise;
+}
+
 async function dismissedIn(tabId) {
-  const { dismissed = {} } = await chrome.storage.session.get('dismissed');
-  return dismissed[tabId] || [];
+  return (await dismissedByTab())[tabId] || [];
 }
 
 async function setDismissed(tabId, hosts) {
-  const { dismissed = {} } = await chrome.storage.session.get('dismissed');
+  const dismissed = await dismissedByTab();
   if (hosts) dismissed[tabId] = hosts;
-  else delete dismissed[tabId];
+  else if (tabId in dismissed) delete dismissed[tabId];
+  else return;
   await chrome.storage.session.set({ dismissed });
 }
 
@@ -98,7 +119,7 @@ async function senderPlatform(sender) {
 }
 
 async function overlayData(sender) {
-  const settings = await readSettings();
+  const settings = await currentSettings();
   if (!settings.overlaysEnabled) return null;
   const found = await senderPlatform(sender);
   if (!found || found.platform.total === 0) return null;
@@ -206,7 +227,9 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 });
 
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && ('index' in changes || 'language' in changes)) {
+  if (area !== 'local') return;
+  if (Object.keys(changes).some((key) => Object.hasOwn(DEFAULT_SETTINGS, key))) settingsPromise = null;
+  if ('index' in changes || 'language' in changes) {
     indexPromise = null;
     updateAllBadges().catch(() => {});
   }

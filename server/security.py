@@ -1,5 +1,6 @@
 """What every response carries, whatever blueprint made it: security headers, the client address
-as the trusted proxy saw it, and a clear 503 (never a traceback) when the database is unreachable.
+as the trusted proxy saw it, no session on the public API, and a clear 503 (never a traceback)
+when the database is unreachable.
 
 The public read API answers from the snapshot in memory, so it keeps working while the database is
 away; only writes and the curators' pages need the database, and they say so and recover on their
@@ -12,6 +13,7 @@ import logging
 import os
 
 from flask import Flask, Response, request
+from flask.sessions import NullSession, SecureCookieSessionInterface
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -31,6 +33,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+PUBLIC_API = "/api/"
 RETRY_AFTER_SECONDS = 30
 
 UNAVAILABLE_MESSAGE = (
@@ -53,19 +56,42 @@ def init_app(app: Flask) -> None:
         # Behind nginx every request comes from 127.0.0.1: without this the rate limits would
         # count all clients as one. Only as many X-Forwarded-* hops as there are proxies are read.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    headers = dict(HEADERS)
+    app.session_interface = PublicApiWithoutSession()
+    defaults = dict(HEADERS)
     if app.config.get("BTF_PRODUCTION"):
-        headers["Strict-Transport-Security"] = HSTS
+        defaults["Strict-Transport-Security"] = HSTS
+    lowered = [(name.lower(), name, value) for name, value in defaults.items()]
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
+        # On the hot path: one pass over the response's headers, then only appends.
+        present = {name.lower() for name in response.headers.keys()}
+        for key, name, value in lowered:
+            if key not in present:
+                response.headers.add(name, value)
         return response
 
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(DBAPIError, _database_error)
+
+
+class PublicApiWithoutSession(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that the public API never reads nor writes one.
+
+    The API is anonymous by design (DESIGN.md, Privacy): its requests neither look at a session
+    cookie nor ever get one, and they skip the cost of verifying a signature they do not need.
+    """
+
+    def open_session(self, app: Flask, request_):
+        if request_.path.startswith(PUBLIC_API):
+            return self.null_session_class()
+        return super().open_session(app, request_)
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if isinstance(session, NullSession):
+            return
+        super().save_session(app, session, response)
 
 
 def _database_unavailable(exc: DBAPIError):

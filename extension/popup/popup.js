@@ -254,7 +254,7 @@ function setUpReport(serverUrl, slug) {
       return;
     }
     // The platform's slug, never the page the user was on.
-    const payload = { platform: slug, kind: form.elements.kind.value, message };
+    const payload = { platform: slug, kind: form.elements.kind.value, message, language: lang };
     if (sourceText) payload.source_url = safeHttpUrl(sourceText);
     send.disabled = true;
     status.textContent = t('reportSending');

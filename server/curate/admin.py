@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import secrets
 import shutil
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -23,7 +25,15 @@ from flask import (
 )
 from sqlalchemy import func, select
 
-from ..dataset import VENDORS_FILE, DatasetError, collect, dumps, load_dataset
+from ..dataset import (
+    VENDORS_FILE,
+    Dataset,
+    DatasetError,
+    ImportReport,
+    collect,
+    dumps,
+    load_dataset,
+)
 from ..db import get_session
 from ..models import Revision, User
 from . import bp, history, operations
@@ -37,6 +47,8 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 DATASET_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.json$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PREVIEW_ROWS = 300
+OWNER_FILE = ".owner"
+PREVIEW_FILE = ".preview"
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -211,13 +223,73 @@ def _unpack(uploads, target: Path) -> list[str]:
     return problems
 
 
-def _changes(session, after_id: int) -> list[tuple[Revision, list]]:
-    """The revisions a dry run wrote (still uncommitted), as readable differences."""
+def _load_upload(folder: Path) -> Dataset:
+    """The uploaded files as a validated Dataset; DatasetError lists every problem.
+
+    What the upload leaves out stands as the database holds it now (an import never deletes):
+    a platform file not uploaded, a vendor not in the uploaded vendors.json. So the uploaded
+    files' references to other platforms and vendors check out, and one changed file can be
+    imported alone.
+    """
+    current = collect(get_session(), published_only=False)
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        for path in folder.glob("*.json"):
+            shutil.copyfile(path, work / path.name)
+        vendors = list(current.vendors)
+        if (work / VENDORS_FILE).exists():
+            try:
+                uploaded = json.loads((work / VENDORS_FILE).read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                uploaded = None  # load_dataset names the problem
+            if not isinstance(uploaded, list):
+                vendors = []
+            else:
+                named = {v.get("slug") for v in uploaded if isinstance(v, dict)}
+                vendors = uploaded + [v for v in vendors if v["slug"] not in named]
+        if vendors:
+            (work / VENDORS_FILE).write_text(dumps(vendors), encoding="utf-8")
+        for platform in current.platforms:
+            path = work / f"{platform['slug']}.json"
+            if not path.exists():
+                path.write_text(dumps(platform), encoding="utf-8")
+        return load_dataset(work)
+
+
+def _dry_run(dataset: Dataset) -> tuple[ImportReport, list[dict]]:
+    """What importing would change, computed in a transaction that is then rolled back."""
+    session = get_session()
+    last_revision = session.scalar(select(func.max(Revision.id))) or 0
+    try:
+        report = operations.import_files(session, dataset, user=actor(), dry_run=True,
+                                         comment="import preview")
+        return report, _changes(session, last_revision)
+    finally:
+        rollback(session)
+
+
+def _changes(session, after_id: int) -> list[dict]:
+    """The revisions a dry run wrote (still uncommitted, about to be rolled back), as plain
+    readable differences."""
     session.flush()
     revisions = session.scalars(
         select(Revision).where(Revision.id > after_id).order_by(Revision.id)
         .limit(PREVIEW_ROWS)).all()
-    return [(rev, history.diff_rows(rev.before, rev.after)) for rev in revisions]
+    return [{"entity_type": rev.entity_type, "action": rev.action,
+             "name": (rev.after or {}).get("slug") or (rev.after or {}).get("id"),
+             "rows": history.diff_rows(rev.before, rev.after)} for rev in revisions]
+
+
+def _fingerprint(report: ImportReport) -> str:
+    return json.dumps([report.created, report.updated])
+
+
+def _preview(folder: Path, token: str, report: ImportReport, changes: list[dict],
+             note: str | None = None):
+    (folder / PREVIEW_FILE).write_text(_fingerprint(report), encoding="utf-8")
+    return render_template("curate/import_preview.html", report=report, changes=changes,
+                           form=ImportConfirmForm(data={"token": token}),
+                           preview_rows=PREVIEW_ROWS, note=note)
 
 
 @bp.route("/admin/import", methods=["GET", "POST"])
@@ -239,24 +311,15 @@ def import_upload():
     problems = _unpack(uploads, folder)
     if not problems:
         try:
-            dataset = load_dataset(folder)
+            dataset = _load_upload(folder)
         except DatasetError as exc:
             problems = exc.errors
     if problems:
         shutil.rmtree(folder, ignore_errors=True)
         return render_template("curate/import.html", form=form, problems=problems), 422
-    (folder / ".owner").write_text(str(actor().id))
-    session = get_session()
-    last_revision = session.scalar(select(func.max(Revision.id))) or 0
-    try:
-        report = operations.import_files(session, dataset, user=actor(), dry_run=True,
-                                         comment="import preview")
-        changes = _changes(session, last_revision)
-    finally:
-        rollback(session)
-    confirm = ImportConfirmForm(data={"token": token})
-    return render_template("curate/import_preview.html", report=report, changes=changes,
-                           form=confirm, preview_rows=PREVIEW_ROWS)
+    (folder / OWNER_FILE).write_text(str(actor().id), encoding="utf-8")
+    report, changes = _dry_run(dataset)
+    return _preview(folder, token, report, changes)
 
 
 @bp.route("/admin/import/confirm", methods=["POST"])
@@ -266,25 +329,31 @@ def import_confirm():
     if not form.validate_on_submit() or not TOKEN.match(form.token.data or ""):
         abort(400)
     folder = _uploads_dir() / form.token.data
-    owner = folder / ".owner"
-    if not owner.is_file() or owner.read_text() != str(actor().id):
+    owner = folder / OWNER_FILE
+    if not owner.is_file() or owner.read_text(encoding="utf-8") != str(actor().id):
         flash("This upload is no longer waiting (it was applied, or is over a day old). "
               "Upload the files again.", "error")
         return redirect(url_for("curate.import_upload"))
+    try:
+        dataset = _load_upload(folder)
+    except DatasetError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        return render_template("curate/import.html", form=ImportForm(),
+                               problems=exc.errors), 422
+    report, changes = _dry_run(dataset)
+    if _fingerprint(report) != (folder / PREVIEW_FILE).read_text(encoding="utf-8"):
+        # Someone changed the database since the preview: show what the import does now.
+        return _preview(folder, form.token.data, report, changes,
+                        note="The database changed since you checked these files, so this is "
+                             "what importing them would do now. Nothing was written yet."), 409
     session = get_session()
     try:
-        dataset = load_dataset(folder)
         report = operations.import_files(session, dataset, user=actor(),
                                          comment="import from the admin page")
         commit(session)
-    except DatasetError as exc:
-        rollback(session)
-        return render_template("curate/import.html", form=ImportForm(),
-                               problems=exc.errors), 422
     except Exception:
         rollback(session)
         raise
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     flash(f"Imported: {report.summary()}.", "success")
     return redirect(url_for("curate.dashboard"))

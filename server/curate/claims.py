@@ -147,7 +147,7 @@ def proposal_prefill(proposal: Proposal) -> dict[str, Any]:
         platforms = [proposal.platform_slug]
     if not platforms and proposal.host:
         hosts = dict(get_session().execute(
-            select(Domain.host, Platform.slug).join(Platform)).tuples().all())
+            select(Domain.host, Platform.slug).join(Platform)).all())
         try:
             slug = domains.match_host(proposal.host, hosts)
         except ValueError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import with_appcontext
 
@@ -23,7 +25,7 @@ def create_user_command(email: str, role: str, display_name: str | None,
                         password_stdin: bool) -> None:
     """Create an account that can sign in at /curate/login."""
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     db.migrate()

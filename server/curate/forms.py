@@ -26,6 +26,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+try:
+    from wtforms import SelectChoice
+except ImportError:  # WTForms before 3.3 takes (value, label) pairs
+
+    def SelectChoice(value: str, label: str | None = None):  # type: ignore[no-redef]  # noqa: N802
+        return (value, value if label is None else label)
+
 from ..models import EVIDENCE, KINDS, PAY_PERIODS, ROLES
 
 KIND_LABELS = {"moderation": "Moderation", "labelling": "Data labelling",
@@ -99,7 +106,7 @@ class ClaimForm(FlaskForm):
     proposal_version = HiddenField()
     key = StringField("Public id (lower-case letters, digits and hyphens; leave empty to "
                       "make one)", validators=[Optional(), Length(max=120)])
-    kind = SelectField("Kind of work", choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    kind = SelectField("Kind of work", choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
     summary = TextAreaField("Summary: one neutral sentence in our own words (English)",
                             render_kw={"rows": 3, "maxlength": 1000})
     summary_fr = TextAreaField("French translation of the summary (optional)",
@@ -114,12 +121,13 @@ class ClaimForm(FlaskForm):
     pay_amount = StringField("Pay: amount as reported", render_kw={"inputmode": "decimal"})
     pay_currency = StringField("Pay: currency (ISO 4217, e.g. USD)", render_kw={
         "maxlength": 3, "list": "currencies", "autocomplete": "off"})
-    pay_per = SelectField("Pay: per", choices=[("", "(no pay reported)")]
-                          + [(p, p) for p in PAY_PERIODS])
+    pay_per = SelectField("Pay: per", choices=[SelectChoice("", "(no pay reported)")]
+                          + [SelectChoice(p) for p in PAY_PERIODS])
     observed_start = StringField("Observed from (YYYY, YYYY-MM or YYYY-MM-DD)",
                                  render_kw={"maxlength": 10})
     observed_end = StringField("Observed until (optional)", render_kw={"maxlength": 10})
-    evidence = SelectField("Evidence", choices=[(e, EVIDENCE_LABELS[e]) for e in EVIDENCE])
+    evidence = SelectField("Evidence",
+                           choices=[SelectChoice(e, EVIDENCE_LABELS[e]) for e in EVIDENCE])
     last_verified = StringField("Last verified", render_kw={"type": "date"})
     sources = FieldList(FormField(SourceForm), min_entries=1)
     comment = StringField("Note on this change (optional, kept in the history)",
@@ -136,9 +144,12 @@ class ClaimForm(FlaskForm):
         self._source_rows: list[int] = []
 
     def set_choices(self, platforms: list[tuple[str, str]], vendors: list[tuple[str, str]]) -> None:
-        self.main_platform.choices = [("", "(choose a platform)"), *platforms]
-        self.other_platforms.choices = platforms
-        self.vendor.choices = [("", "(no vendor named)"), *vendors]
+        """Platforms and vendors as (slug, label) pairs."""
+        platform_choices = [SelectChoice(slug, label) for slug, label in platforms]
+        self.main_platform.choices = [SelectChoice("", "(choose a platform)"), *platform_choices]
+        self.other_platforms.choices = platform_choices
+        self.vendor.choices = [SelectChoice("", "(no vendor named)"),
+                               *(SelectChoice(slug, label) for slug, label in vendors)]
 
     def adding_rows(self) -> bool:
         """Whether the user asked for another row rather than saving; adds it if so."""
@@ -393,7 +404,8 @@ class NewUserForm(FlaskForm):
     email = StringField("Email", validators=[DataRequired(), Length(max=254)],
                         render_kw={"type": "email", "autocomplete": "off"})
     display_name = StringField("Display name", validators=[Optional(), Length(max=120)])
-    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="curator")
+    role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
+                       default="curator")
     password = PasswordField("Password (at least 10 characters)", validators=[DataRequired()],
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("Password again", validators=[
@@ -405,7 +417,7 @@ class NewUserForm(FlaskForm):
 class UserForm(FlaskForm):
     version = HiddenField()
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=120)])
-    role = SelectField("Role", choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     active = BooleanField("Active (can sign in)")
     submit = SubmitField("Save")
 

@@ -29,7 +29,7 @@ def platforms():
     session = get_session()
     counts = dict(session.execute(
         select(claim_platforms.c.platform_id, func.count())
-        .group_by(claim_platforms.c.platform_id)).tuples().all())
+        .group_by(claim_platforms.c.platform_id)).all())
     items = session.scalars(select(Platform).options(selectinload(Platform.domains))
                             .order_by(Platform.name)).all()
     return render_template("curate/platforms.html", platforms=items, counts=counts)

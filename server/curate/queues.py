@@ -138,7 +138,7 @@ def proposals():
         .options(selectinload(Proposal.handled_by))
         .order_by(Proposal.created_at.desc()).limit(200)).all()
     counts = dict(session.execute(
-        select(Proposal.status, func.count()).group_by(Proposal.status)).tuples().all())
+        select(Proposal.status, func.count()).group_by(Proposal.status)).all())
     return render_template("curate/proposals.html", proposals=items, status=status,
                            counts=counts, statuses=PROPOSAL_STATUSES)
 

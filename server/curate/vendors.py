@@ -26,7 +26,7 @@ def vendors():
     session = get_session()
     counts = dict(session.execute(
         select(Claim.vendor_id, func.count()).where(Claim.vendor_id.is_not(None))
-        .group_by(Claim.vendor_id)).tuples().all())
+        .group_by(Claim.vendor_id)).all())
     items = session.scalars(select(Vendor).order_by(Vendor.name)).all()
     return render_template("curate/vendors.html", vendors=items, counts=counts)
 

@@ -61,7 +61,10 @@ def decode_arcs(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:
     return arcs
 
 
-def ring_points(ring: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+Point = tuple[float, float]
+
+
+def ring_points(ring: list[int], arcs: list[list[Point]]) -> list[Point]:
     """Stitch a ring from arc indexes (a negative index ~i is arc i reversed)."""
     points: list[tuple[float, float]] = []
     for index in ring:
@@ -70,7 +73,7 @@ def ring_points(ring: list[int], arcs: list[list[tuple[float, float]]]) -> list[
     return points
 
 
-def _clip(ring: list[tuple[float, float]], edge: float, keep_west: bool) -> list[tuple[float, float]]:
+def _clip(ring: list[Point], edge: float, keep_west: bool) -> list[Point]:
     """Sutherland-Hodgman: the part of a ring on one side of the meridian `edge`."""
     def inside(point: tuple[float, float]) -> bool:
         return point[0] <= edge if keep_west else point[0] >= edge

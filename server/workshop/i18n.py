@@ -22,23 +22,22 @@ FR: dict[str, str] = {
     # the frame
     "Workshop": "Atelier",
     "Behind the Feed": "Behind the Feed",
-    "Workshop home": "Accueil de l'atelier",
     "Language": "Langue",
-    "Main": "Principal",
     "Skip to the content": "Aller au contenu",
     "Collection": "Collection",
-    "All platforms": "Toutes les plateformes",
     "Tour": "Visite",
     "Map": "Carte",
     "Quiz": "Quiz",
     "Cards": "Fiches",
     "Data under {licence}.": "Données sous licence {licence}.",
     # landing
-    "The people behind the platforms: a workshop": "Les personnes derrière les plateformes : un atelier",
-    "Moderators, data labellers, click-farm workers and microworkers keep online platforms running. "
-    "Every fact here comes with its source.":
-        "Modérateurs, annotateurs de données, petites mains des fermes à clics et microtravailleurs "
-        "font tourner les plateformes en ligne. Chaque fait est accompagné de sa source.",
+    "The people behind the platforms: a workshop":
+        "Les personnes derrière les plateformes : un atelier",
+    "Moderators, data labellers, click-farm workers and microworkers keep online platforms "
+    "running. Every fact here comes with its source.":
+        "Modérateurs, annotateurs de données, petites mains des fermes à clics et "
+        "microtravailleurs font tourner les plateformes en ligne. Chaque fait est accompagné de "
+        "sa source.",
     "What to show": "Que montrer ?",
     "Showing all platforms ({n}).": "Toutes les plateformes sont affichées ({n}).",
     "Showing the collection {code}: {name}.": "Collection {code} affichée : {name}.",
@@ -50,11 +49,13 @@ FR: dict[str, str] = {
     "Pick the platforms for your group and get a short code to share.":
         "Choisissez les plateformes pour votre groupe et obtenez un code court à partager.",
     "Activities": "Activités",
-    "One platform per screen, for a projector.": "Une plateforme par écran, pour un vidéoprojecteur.",
+    "One platform per screen, for a projector.":
+        "Une plateforme par écran, pour un vidéoprojecteur.",
     "Where the work is done, and where the platforms are based.":
         "Où le travail est fait, et où les plateformes ont leur siège.",
     "Questions on pay, head counts, places and dates, with their sources.":
-        "Des questions sur les salaires, les effectifs, les lieux et les dates, avec leurs sources.",
+        "Des questions sur les salaires, les effectifs, les lieux et les dates, avec leurs "
+        "sources.",
     "Printable fact cards, one per platform.": "Des fiches imprimables, une par plateforme.",
     "For participants": "Pour les participants",
     "Participants on the same network open this address, or scan the code:":
@@ -70,12 +71,14 @@ FR: dict[str, str] = {
     # collections
     "Platforms": "Plateformes",
     "Name of the collection": "Nom de la collection",
-    "for example: Monday group, moderation only": "par exemple : groupe du lundi, modération seulement",
+    "for example: Monday group, moderation only":
+        "par exemple : groupe du lundi, modération seulement",
     "Create the collection": "Créer la collection",
     "Tick at least one platform.": "Cochez au moins une plateforme.",
     "Unknown platform: {slugs}.": "Plateforme inconnue : {slugs}.",
     "No published claim yet for: {slugs}.": "Pas encore de fait publié pour : {slugs}.",
-    "The name is too long (at most {n} characters).": "Le nom est trop long ({n} caractères au plus).",
+    "The name is too long (at most {n} characters).":
+        "Le nom est trop long ({n} caractères au plus).",
     "Workshop collection": "Collection d'atelier",
     "Your collection is ready": "Votre collection est prête",
     "Code": "Code",
@@ -92,6 +95,10 @@ FR: dict[str, str] = {
     "No collection has the code {code}. Check the code and try again.":
         "Aucune collection n'a le code {code}. Vérifiez le code et réessayez.",
     "This page does not exist.": "Cette page n'existe pas.",
+    "Bad request": "Requête incorrecte",
+    "This address or form is not right: go back, reload the page and try again.":
+        "Cette adresse ou ce formulaire n'est pas correct : revenez en arrière, rechargez la page "
+        "et réessayez.",
     "Back to the workshop": "Retour à l'atelier",
     "Nothing to show: no platform here has a published claim yet.":
         "Rien à montrer : aucune plateforme ici n'a encore de fait publié.",
@@ -118,7 +125,6 @@ FR: dict[str, str] = {
     "Evidence": "Preuve",
     "Platform": "Plateforme",
     "Work": "Travail",
-    "since {start}": "depuis {start}",
     "{start} to {end}": "de {start} à {end}",
     # kinds and evidence
     "Content moderation": "Modération de contenus",
@@ -144,12 +150,10 @@ FR: dict[str, str] = {
         "Les lignes vont du lieu où le travail est fait au pays où la plateforme a son siège.",
     "Claims located in the country": "Faits situés dans le pays",
     "none": "aucun",
-    "Where the work is done": "Où le travail est fait",
     "Where platforms are based": "Où les plateformes ont leur siège",
     "Work done here for a platform based elsewhere":
         "Travail fait ici pour une plateforme basée ailleurs",
     "{origin} to {target}: {n}": "{origin} vers {target} : {n}",
-    "{name}: {n}": "{name} : {n}",
     "Click a country to list its claims.": "Cliquez sur un pays pour voir ses faits.",
     "Countries": "Pays",
     "Country": "Pays",
@@ -166,7 +170,8 @@ FR: dict[str, str] = {
         "Des questions tirées des faits publiés, chacune avec sa source.",
     "Presenter mode": "Mode présentateur",
     "One big question at a time for the room; reveal the answer with the space bar or a click.":
-        "Une grande question à la fois pour la salle ; révélez la réponse avec la barre d'espace ou un clic.",
+        "Une grande question à la fois pour la salle ; révélez la réponse avec la barre "
+        "d'espace ou un clic.",
     "Solo mode": "Mode solo",
     "Answer each question on your own device, and see your score at the end.":
         "Répondez à chaque question sur votre appareil, et voyez votre score à la fin.",
@@ -178,8 +183,6 @@ FR: dict[str, str] = {
     "{n} questions": "{n} questions",
     "Question {n} of {total}": "Question {n} sur {total}",
     "Show the answer": "Voir la réponse",
-    "The answer": "La réponse",
-    "Answer": "Réponse",
     "Check my answer": "Vérifier ma réponse",
     "Pick an answer.": "Choisissez une réponse.",
     "Right!": "Bonne réponse !",
@@ -200,7 +203,6 @@ FR: dict[str, str] = {
     "In which year was this observed?": "En quelle année cela a-t-il été constaté ?",
     # cards
     "Fact cards": "Fiches",
-    "Print": "Imprimer",
     "Paper": "Papier",
     "Print these cards from the browser's print menu.":
         "Imprimez ces fiches depuis le menu d'impression du navigateur.",

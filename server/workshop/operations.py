@@ -1,4 +1,5 @@
-"""Writes of the workshop: collections. Validate, write, record the Revision, flush; the view commits."""
+"""Writes of the workshop: collections. Validate, write, record the Revision and flush;
+the view commits."""
 
 from __future__ import annotations
 

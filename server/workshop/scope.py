@@ -41,7 +41,8 @@ def find_collection(session: Session, code: str) -> CollectionInfo | None:
     if not CODE_PATTERN.match(code):
         return None
     collection = session.scalar(
-        select(Collection).where(Collection.code == code).options(selectinload(Collection.platforms))
+        select(Collection).where(Collection.code == code)
+        .options(selectinload(Collection.platforms))
     )
     if collection is None:
         return None

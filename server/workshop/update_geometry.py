@@ -72,7 +72,8 @@ def small_country_points(fine: dict, coarse: dict) -> dict[str, list[float]]:
 
 def small_countries_text(small: dict) -> str:
     """The small-countries file: one country a line, so a diff shows what changed."""
-    lines = [f'  {json.dumps(code)}: {json.dumps(point)}' for code, point in small["points"].items()]
+    lines = [f"  {json.dumps(code)}: {json.dumps(point)}"
+             for code, point in small["points"].items()]
     return ("{\n" + f' "source": {json.dumps(small["source"], ensure_ascii=False)},\n'
             + ' "points": {\n' + ",\n".join(lines) + "\n }\n}\n")
 

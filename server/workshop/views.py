@@ -18,11 +18,6 @@ from .quiz import DEFAULT_COUNT, build_quiz, valid_seed
 from .scope import DEFAULT_NAME, CollectionInfo, Scope, find_collection, normalise_code
 from .worldmap import claims_in, legend_ranges, world_map
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
-    "object-src 'none'"
-)
 KIND_ORDER = ("moderation", "labelling", "engagement", "microwork")
 CARD_CLAIMS = 4
 PAPERS = ("a4", "letter")
@@ -46,10 +41,8 @@ def _choose_language_and_scope() -> None:
 
 
 @bp.after_request
-def _headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+def _remember_language(response: Response) -> Response:
+    # The security headers (CSP without unsafe-inline, nosniff, ...) come from server.security.
     response.vary.update(("Accept-Language", "Cookie"))
     explicit = (request.args.get("lang") or "").strip().lower()
     if explicit in i18n.LANGUAGES:
@@ -73,10 +66,11 @@ def _error_page(error: HTTPException):
         g.collection = None
     elif error.code == 404:
         message = _("This page does not exist.")
-    else:
-        message = error.description
+    else:  # a form sent twice or from an old page, or an address edited by hand
+        message = _("This address or form is not right: go back, reload the page and try again.")
     return render_template("workshop/error.html", message=message,
-                           title=_("Not found") if error.code == 404 else error.name), error.code
+                           title=_("Not found") if error.code == 404 else _("Bad request")
+                           ), error.code
 
 
 @bp.route("/<path:anything>")
@@ -113,6 +107,12 @@ def wurl(endpoint: str, **values: Any) -> str:
 
 def lang_url(language: str) -> str:
     """This page in another language."""
+    if request.method != "GET":  # the page a form post showed, as a link can reach it
+        if request.endpoint == "workshop.quiz_solo":
+            return wurl("workshop.quiz_solo", seed=request.form.get("seed"),
+                        answers=request.form.get("answers") or None, lang=language)
+        if request.endpoint == "workshop.create_collection_view":
+            return wurl("workshop.new_collection", lang=language)
     if request.endpoint is None or request.method != "GET" or request.endpoint.endswith("_unknown"):
         return url_for("workshop.landing", lang=language)
     args = request.args.to_dict()
@@ -149,17 +149,24 @@ def present(claim: dict[str, Any]) -> dict[str, Any]:
             "language_text": i18n.language_label(source.get("language") or "en", lang),
         })
     return {
-        "id": claim["id"], "kind": claim["kind"], "kind_label": i18n.kind_label(claim["kind"], lang),
+        "id": claim["id"], "kind": claim["kind"],
+        "kind_label": i18n.kind_label(claim["kind"], lang),
         "summary": view["summary"], "summary_lang": view["language"], "facts": facts,
         "sources": sources,
         "platforms": [p["name"] for p in scope().platforms_of(claim)],
     }
 
 
-def _claim_order(claim: dict[str, Any]) -> tuple:
-    start = (claim.get("observed") or {}).get("start") or ""
-    kind = KIND_ORDER.index(claim["kind"]) if claim["kind"] in KIND_ORDER else len(KIND_ORDER)
-    return kind, "".join(chr(0x10FFFF - ord(ch)) for ch in start), claim["id"]  # newest first
+def _newest_first(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """By the start of the period observed, newest first (then by id, for a stable order)."""
+    by_id = sorted(claims, key=lambda c: c["id"])
+    return sorted(by_id, key=lambda c: (c.get("observed") or {}).get("start") or "", reverse=True)
+
+
+def _by_kind(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Grouped by kind of work (moderation first), newest first within a kind."""
+    return sorted(_newest_first(claims), key=lambda c: KIND_ORDER.index(c["kind"])
+                  if c["kind"] in KIND_ORDER else len(KIND_ORDER))
 
 
 @bp.context_processor
@@ -174,6 +181,7 @@ def _template_helpers() -> dict[str, Any]:
         "kind_label": lambda kind: i18n.kind_label(kind, lang),
         "number": lambda value: i18n.format_number(value, lang),
         "licence": index.LICENCE,
+        "colon": "\u00a0:" if lang == "fr" else ":",  # French sets a space before a colon
     }
 
 
@@ -268,7 +276,7 @@ def tour(n: int):
         abort(404)
     slug = current.slugs[n - 1]
     platform = current.platform(slug)
-    claims = sorted(current.claims_of(slug), key=_claim_order)
+    claims = _by_kind(current.claims_of(slug))
     return render_template(
         "workshop/tour.html", scope=current, n=n, total=len(current.slugs), platform=platform,
         counts=current.snapshot.summaries[slug]["counts"], claims=[present(c) for c in claims],
@@ -293,7 +301,7 @@ def country(code: str):
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
         abort(404)
     current = scope()
-    claims = sorted(claims_in(current, code), key=_claim_order)
+    claims = _by_kind(claims_in(current, code))
     based = [p for p in current.platforms if p.get("hq_country") == code]
     return render_template("workshop/country.html", scope=current, code=code,
                            name=i18n.country_name(code, g.lang),
@@ -418,19 +426,18 @@ def quiz_score():
 
 def card_claims(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The claims a card has room for: one per kind first, those with figures first."""
-    def rank(claim: dict[str, Any]) -> tuple:
-        has_figure = bool(claim.get("pay") or claim.get("workers"))
-        start = (claim.get("observed") or {}).get("start") or ""
-        return (not has_figure, "".join(chr(0x10FFFF - ord(ch)) for ch in start), claim["id"])
+    def without_figure(claim: dict[str, Any]) -> bool:
+        return not (claim.get("pay") or claim.get("workers"))
 
-    ordered = sorted(claims, key=rank)
+    ordered = sorted(_newest_first(claims), key=without_figure)
     chosen: list[dict[str, Any]] = []
     for kind in KIND_ORDER:
         first = next((c for c in ordered if c["kind"] == kind), None)
         if first is not None:
             chosen.append(first)
     chosen += [c for c in ordered if c not in chosen]
-    return sorted(chosen[:CARD_CLAIMS], key=rank)
+    shown = chosen[:CARD_CLAIMS]
+    return [c for c in ordered if c in shown]
 
 
 @bp.route("/cards")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -70,19 +69,21 @@ def service(tmp_path_factory):
     command = [str(Path(sys.executable).with_name("behind-the-feed")), "serve", "--port", str(port)]
     log_path = data_dir / "service.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   cwd=data_dir)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + STARTUP_SECONDS
     try:
         while True:
             if process.poll() is not None:
-                pytest.fail(f"the service exited with {process.returncode}:\n{log_path.read_text()}")
+                pytest.fail(f"the service exited ({process.returncode}):\n{log_path.read_text()}")
             try:
                 get_json(f"{url}api/v1/index")
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
-                    pytest.fail(f"the service did not answer in {STARTUP_SECONDS}s:\n{log_path.read_text()}")
+                    log_text = log_path.read_text()
+                    pytest.fail(f"the service did not answer in {STARTUP_SECONDS}s:\n{log_text}")
                 time.sleep(0.25)
         yield Service(url=url, data_dir=data_dir, process=process)
     finally:
@@ -110,12 +111,13 @@ from .extension_browser import ExtensionBrowser  # noqa: E402
 @pytest.fixture
 def browser(playwright, tmp_path, request):
     """A fresh Chromium profile with the extension loaded (unpacked, as a developer would)."""
-    scheme = getattr(request, "param", None) or "light"
+    media = {"color_scheme": "light", "reduced_motion": "no-preference",
+             **(getattr(request, "param", None) or {})}
     context = playwright.chromium.launch_persistent_context(
         str(tmp_path / "profile"),
         executable_path=CHROMIUM,
         headless=True,
-        color_scheme=scheme,
+        **media,
         locale="en-GB",
         viewport={"width": 1280, "height": 800},
         args=[

@@ -54,7 +54,8 @@ class ExtensionBrowser:
         def fulfil(route):
             url = route.request.url
             head = next((h for prefix, h in self.page_heads.items() if url.startswith(prefix)), "")
-            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=fake_page(url, head))
+            route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                          body=fake_page(url, head))
 
         self.context.route(re.compile(r"^https://"), fulfil)
 
@@ -105,7 +106,8 @@ class ExtensionBrowser:
         return page
 
     def tab_id(self, url: str) -> int:
-        tabs = self.in_worker("chrome.tabs.query({}).then(tabs => tabs.map(t => [t.id, t.url || null]))")
+        tabs = self.in_worker(
+            "chrome.tabs.query({}).then(tabs => tabs.map(t => [t.id, t.url || null]))")
         ids = [tab_id for tab_id, tab_url in tabs if tab_url == url]
         assert ids, f"no tab with URL {url} among {tabs}"
         return ids[0]
@@ -189,7 +191,8 @@ def click_in_overlay(page, label: str) -> None:
             xs, ys = quad["model"]["content"][0::2], quad["model"]["content"][1::2]
             page.mouse.click(sum(xs) / len(xs), sum(ys) / len(ys))
             return
-    raise AssertionError(f"no button {label!r} in the overlay: {[overlay_texts(b) for b in buttons]}")
+    shown = [overlay_texts(b) for b in buttons]
+    raise AssertionError(f"no button {label!r} in the overlay: {shown}")
 
 
 def has_overlay_host(page) -> bool:

@@ -21,8 +21,6 @@ from server import create_app, db, index
 from server.dataset import import_dataset, load_dataset
 
 DATASET = Path(__file__).parent / "dataset"
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "workshop"
 ON_POSTGRES = os.environ.get("BTF_TEST_DATABASE_URL", "").startswith("postgres")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",

@@ -155,3 +155,13 @@ def test_an_unnamed_collection_shows_its_default_name_translated(wclient):
     code = make(wclient, ["x"], name="")
     assert "Collection d&#39;atelier" in wclient.get(
         f"/workshop/?c={code}&lang=fr").get_data(as_text=True)
+
+
+def test_a_small_collection_gets_the_questions_its_figures_allow(wclient):
+    code = make(wclient, ["reddit"])  # one claim, worldwide, with only a year
+    quiz = wclient.get(f"/workshop/quiz?seed=1&c={code}").get_data(as_text=True)
+    assert "1 question" in quiz and "Presenter mode" in quiz
+    first = wclient.get(f"/workshop/quiz/present/1?seed=1&c={code}").get_data(as_text=True)
+    assert "Question 1 of 1" in first and 'data-claim="reddit-volunteer-hours-2020"' in first
+    end = wclient.get(f"/workshop/quiz/present/2?seed=1&c={code}").get_data(as_text=True)
+    assert "End of the quiz" in end

@@ -239,13 +239,16 @@ def _catalogue_texts() -> set[str]:
         for one, several in re.findall(r"ngettext\(\s*\"([^\"]*)\",\s*\"([^\"]*)\"", source):
             texts |= {one, several}
     for path in WORKSHOP_CODE.glob("*.py"):
-        texts |= set(re.findall(r"(?<![\w.])_\(\s*\"((?:[^\"\\]|\\.)*)\"", path.read_text()))
+        source = path.read_text(encoding="utf-8")
+        texts |= set(re.findall(r"(?<![\w.])_\(\s*\"((?:[^\"\\]|\\.)*)\"", source))
+        texts |= set(re.findall(r"translate\(\w+, \"((?:[^\"\\]|\\.)*)\"", source))
+        if path.name == "operations.py":  # the problems a CollectionError carries
+            texts |= set(re.findall(r"problems\[\"\w+\"\] = \(\"([^\"]+)\"", source))
     from server.workshop import operations, quiz
 
     texts |= set(i18n.KIND_LABELS.values()) | set(i18n.EVIDENCE_LABELS.values())
     texts |= set(i18n.PAY_PERIODS.values()) | set(quiz.PROMPTS.values())
-    texts |= {"Tick at least one platform.", "Unknown platform: {slugs}.",
-              "No published claim yet for: {slugs}.", operations.DEFAULT_NAME}
+    texts.add(operations.DEFAULT_NAME)
     return texts
 
 
@@ -253,6 +256,7 @@ def test_every_text_of_the_pages_has_a_french_translation():
     texts = _catalogue_texts()
     assert len(texts) > 100
     assert sorted(t for t in texts if t not in i18n.FR) == []
+    assert sorted(t for t in i18n.FR if t not in texts) == []  # nothing left over
     for english, french in i18n.FR.items():
         assert set(re.findall(r"{\w+}", english)) == set(re.findall(r"{\w+}", french)), english
 

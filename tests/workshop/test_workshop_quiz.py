@@ -218,6 +218,9 @@ def test_solo_mode_asks_again_without_an_answer_and_needs_the_form_token(wclient
     assert "Pick an answer." in response.get_data(as_text=True)
     forged = wclient.post("/workshop/quiz/solo", data={"seed": "7", "answers": "", "choice": "1"})
     assert forged.status_code == 400
+    assert "This address or form is not right" in forged.get_data(as_text=True)
+    # The language link of a page a post showed leads back to the same question.
+    assert 'href="/workshop/quiz/solo?seed=7&amp;lang=fr"' in response.get_data(as_text=True)
     assert wclient.get("/workshop/quiz/solo/score?seed=7&answers=12").status_code == 400
     assert wclient.get("/workshop/quiz/solo?seed=7&answers=9x").status_code == 400
 
