@@ -76,6 +76,15 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DBAPIError, _database_error)
 
 
+class _NoSession(NullSession):
+    """What the public API sees as its session: readable and empty; a write is a bug."""
+
+    def _fail(self, *_args, **_kwargs):
+        raise RuntimeError("The public API is anonymous: it has no session to write to.")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail  # type: ignore[assignment]
+
+
 class PublicApiWithoutSession(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, except that the public API never reads nor writes one.
 
@@ -85,7 +94,7 @@ class PublicApiWithoutSession(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request_):
         if request_.path.startswith(PUBLIC_API):
-            return self.null_session_class()
+            return _NoSession()
         return super().open_session(app, request_)
 
     def save_session(self, app: Flask, session, response: Response) -> None:

@@ -289,13 +289,12 @@ async function main() {
   document.getElementById('open-settings').addEventListener('click', () => chrome.runtime.openOptionsPage());
   const { index } = await readIndex();
   const slug = await chosenPlatform(index);
-  const main = document.getElementById('main');
   if (!slug) {
     setStatus(t('panelNotListed'));
   } else if (await showPlatform(slug, index, settings)) {
     setUpReport(settings.serverUrl, slug);
   }
-  main.setAttribute('aria-busy', 'false');
+  document.getElementById('main').setAttribute('aria-busy', 'false');
   document.documentElement.dataset.ready = 'true';
 }
 

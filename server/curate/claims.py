@@ -190,14 +190,16 @@ def claim_new():
         rollback(session)
         loose = form.place_errors(exc.fields)
         return _render_form(form, claim=None, status=422, loose=loose, proposal=proposal)
-    except operations.Conflict:
+    except (operations.Conflict, operations.Forbidden) as exc:
         rollback(session)
-        flash("Someone handled this proposal while you were writing; your claim was not "
-              "saved. Its text is still in the form below.", "error")
+        if proposal is None or proposal.status == "new" and not isinstance(
+                exc, operations.Conflict):
+            abort(403, description=exc.message)
+        # Someone handled the proposal meanwhile: keep the text, save it as a plain draft.
+        flash("Someone handled this proposal while you were writing, so your claim was not "
+              "saved. Your text is still in the form: save it again to keep it as a draft of "
+              "its own.", "error")
         return _render_form(form, claim=None, status=409, proposal=None)
-    except operations.Forbidden as exc:
-        rollback(session)
-        abort(403, description=exc.message)
     commit(session)
     flash(f"Claim {claim.key} saved as a draft." if not form.save_submit.data
           else f"Claim {claim.key} saved and submitted for review.", "success")

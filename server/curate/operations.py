@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -46,7 +46,6 @@ from ..models import (
     Revision,
     User,
     Vendor,
-    claim_platforms,
     utcnow,
 )
 from ..revisions import entity_type, record_revision
@@ -248,19 +247,8 @@ def _validate_claim(session: Session, raw: dict[str, Any], claim: Claim | None, 
     return record
 
 
-def _save_platform_order(session: Session, claim: Claim) -> None:
-    """Store the platforms' order: the first is the claim's home in the dataset files."""
-    for position, platform in enumerate(claim.platforms):
-        session.execute(
-            update(claim_platforms)
-            .where(claim_platforms.c.claim_id == claim.id,
-                   claim_platforms.c.platform_id == platform.id)
-            .values(position=position))
-
-
 def _claim_written(session: Session, claim: Claim, action: str, before: dict | None,
                    user: User | None, comment: str | None) -> Revision:
-    _save_platform_order(session, claim)
     after = claim_record(claim)
     if "published" in ((before or {}).get("status"), after["status"]):
         _mark_public(session)

@@ -195,7 +195,7 @@ def test_two_curators_editing_one_claim_lose_nothing(capp, people):
     table = _text(html.split('<table class="diff">')[1].split("</table>")[0])
     assert first["summary"] in table and second["summary"] in table
     assert "210" in table and "changed by the other save" in table
-    form = html.split('<form method="post" novalidate class="claim-form">')[1]
+    form = html.split('class="claim-form"')[1]
     assert "Grace adds that they are paid two dollars an hour." in form
     assert form_version(form) == "2"
 
@@ -362,6 +362,16 @@ def test_a_proposal_becomes_a_prefilled_draft(capp, people):
         assert proposal.status == "accepted" and proposal.handled_by_id == people["curator"]
         claim = session.scalar(select(Claim).where(Claim.key == "testplatform-moderation-2024"))
         assert claim.status == "draft"
+    # A second curator who had the same proposal open keeps their text, as a plain draft.
+    grace = signed_in(capp, people["reviewer"])
+    response = grace.post(f"/curate/claims/new?proposal={proposal_id}",
+                          data=claim_form(a_claim(id="grace-draft"), proposal_version="1"))
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Someone handled this proposal" in html and 'action="/curate/claims/new"' in html
+    assert claim_by_key(capp, "grace-draft") is None
+    response = grace.post("/curate/claims/new", data=claim_form(a_claim(id="grace-draft")))
+    assert response.status_code == 302 and claim_by_key(capp, "grace-draft") is not None
 
 
 def test_a_suggestion_from_the_api_is_dismissed_with_a_note(capp, people):
