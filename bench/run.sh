@@ -69,7 +69,7 @@ step "The machine"
   echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
   echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
   echo "kernel: $(uname -sr)"
-  echo "python: $("$PY" -c 'import sys; print(sys.version.split()[0])'), gunicorn $("$BIN/gunicorn" --version | awk '{print $2}' | tr -d '()'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
+  echo "python: $("$PY" -c 'import sys; print(sys.version.split()[0])'), gunicorn $("$PY" -c 'import gunicorn; print(gunicorn.__version__)'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
 } | tee "$WORK/machine.txt" >&2
 
 step "A seeded SQLite database in $WORK/data"

@@ -192,8 +192,9 @@ def claim_new():
         return _render_form(form, claim=None, status=422, loose=loose, proposal=proposal)
     except (operations.Conflict, operations.Forbidden) as exc:
         rollback(session)
-        if proposal is None or proposal.status == "new" and not isinstance(
-                exc, operations.Conflict):
+        handled_meanwhile = proposal is not None and (
+            isinstance(exc, operations.Conflict) or proposal.status != "new")
+        if not handled_meanwhile:
             abort(403, description=exc.message)
         # Someone handled the proposal meanwhile: keep the text, save it as a plain draft.
         flash("Someone handled this proposal while you were writing, so your claim was not "

@@ -108,9 +108,9 @@ class ClaimForm(FlaskForm):
                       "make one)", validators=[Optional(), Length(max=120)])
     kind = SelectField("Kind of work", choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
     summary = TextAreaField("Summary: one neutral sentence in our own words (English)",
-                            render_kw={"rows": 3, "maxlength": 1000})
+                            render_kw={"rows": 5, "maxlength": 1000})
     summary_fr = TextAreaField("French translation of the summary (optional)",
-                               render_kw={"rows": 3, "maxlength": 1000, "lang": "fr"})
+                               render_kw={"rows": 5, "maxlength": 1000, "lang": "fr"})
     main_platform = SelectField("Main platform (the claim is filed under it)", choices=[])
     other_platforms = SelectMultipleField("Other platforms it concerns (optional)", choices=[],
                                           validate_choice=True, render_kw={"size": 6})

@@ -227,21 +227,32 @@ def can_edit_claim(user: User, claim: Claim) -> bool:
 
 def _validate_claim(session: Session, raw: dict[str, Any], claim: Claim | None, *,
                     needs_source: bool = True) -> dict[str, Any]:
-    record = _load(ClaimRecord(), raw)
-    errors: dict[str, list[str]] = {}
-    if needs_source and not record["sources"]:
+    """The record, checked by the dataset schema and against the database, every problem at
+    once (so a form shows them all in one round)."""
+    errors: dict[str, Any] = {}
+    try:
+        record = _plain(ClaimRecord().load(raw))
+    except ValidationError as exc:
+        errors = dict(exc.messages)
+        record = raw
+    if needs_source and not record.get("sources") and "sources" not in errors:
         errors["sources"] = ["Add at least one source: a claim says only what a source says."]
-    known = set(session.scalars(
-        select(Platform.slug).where(Platform.slug.in_(record["platforms"]))))
-    unknown = [slug for slug in record["platforms"] if slug not in known]
-    if unknown:
-        errors["platforms"] = [f"No platform is called {', '.join(unknown)}."]
-    if record["vendor"] and session.scalar(
-            select(Vendor.id).where(Vendor.slug == record["vendor"])) is None:
-        errors["vendor"] = [f"No vendor is called {record['vendor']}."]
-    other = session.scalar(select(Claim.id).where(Claim.key == record["id"]))
-    if other is not None and (claim is None or other != claim.id):
-        errors["id"] = [f"Another claim already has the id {record['id']}."]
+    slugs = [s for s in record.get("platforms") or [] if isinstance(s, str)]
+    if not slugs:
+        errors["platforms"] = ["Choose the platform the claim is about."]
+    elif "platforms" not in errors:
+        known = set(session.scalars(select(Platform.slug).where(Platform.slug.in_(slugs))))
+        unknown = [slug for slug in slugs if slug not in known]
+        if unknown:
+            errors["platforms"] = [f"No platform is called {', '.join(unknown)}."]
+    vendor = record.get("vendor")
+    if vendor and "vendor" not in errors and session.scalar(
+            select(Vendor.id).where(Vendor.slug == vendor)) is None:
+        errors["vendor"] = [f"No vendor is called {vendor}."]
+    if "id" not in errors:
+        other = session.scalar(select(Claim.id).where(Claim.key == record.get("id")))
+        if other is not None and (claim is None or other != claim.id):
+            errors["id"] = [f"Another claim already has the id {record['id']}."]
     if errors:
         raise Invalid(errors)
     return record

@@ -25,7 +25,7 @@
     if (answer) {
       answer.hidden = false;
       answer.setAttribute("tabindex", "-1");
-      answer.focus({ preventScroll: true });
+      answer.focus(); // and scrolls it into view on a small screen
     }
     if (revealLink) {
       revealLink.hidden = true;
