@@ -202,6 +202,9 @@ def serve_command(host: str, port: int, lan: bool, threads: int) -> None:
 def _register_area_commands() -> None:
     from scrapers.cli import scrape
 
+    from .curate.commands import create_user_command
+
+    cli.add_command(create_user_command)
     cli.add_command(scrape)
 
 

@@ -69,6 +69,13 @@ def _csrf_error(error: CSRFError):
                        "valid. Go back, reload the page and submit it again.")
 
 
+@bp.errorhandler(400)
+def _bad_request(error):
+    return _error_page(400, "Something was missing",
+                       "This request was incomplete or malformed, so nothing was done. Go back, "
+                       "reload the page and try again.")
+
+
 @bp.errorhandler(403)
 def _forbidden(error):
     return _error_page(403, "Not allowed",

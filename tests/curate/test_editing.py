@@ -94,13 +94,17 @@ def test_form_errors_show_next_to_their_fields(capp, people):
 
 def test_a_claim_needs_a_source_and_known_platforms(capp, people):
     client = signed_in(capp, people["curator"])
-    response = client.post("/curate/claims/new", data=claim_form(a_claim(sources=[])))
+    response = client.post("/curate/claims/new", data=claim_form(
+        a_claim(sources=[], observed={"start": "soon"})))
     assert response.status_code == 422
-    assert b"Add at least one source" in response.data
+    html = response.get_data(as_text=True)
+    # Every problem in one round: the schema's and the workspace's own.
+    assert "Add at least one source" in html and _field_error(html, "observed_start")
     response = client.post("/curate/claims/new",
                            data=claim_form(a_claim(platforms=[]), main_platform=""))
     assert response.status_code == 422
-    assert _field_error(response.get_data(as_text=True), "main_platform")
+    assert "Choose the platform the claim is about." in _field_error(
+        response.get_data(as_text=True), "main_platform")
 
 
 def test_adding_rows_keeps_what_was_typed_and_saves_nothing(capp, people):
