@@ -205,3 +205,17 @@ def service_env(tmp_path):
     yield env
     pg.drop(name)
     pg.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright driver per test process, shared by every browser test.
+
+    Browsers are Debian's /usr/bin/chromium, never a downloaded build; tests/run.sh installs it.
+    """
+    if not os.access("/usr/bin/chromium", os.X_OK):
+        pytest.fail("/usr/bin/chromium is missing: apt-get install chromium (tests/run.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as instance:
+        yield instance

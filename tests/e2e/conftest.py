@@ -95,16 +95,6 @@ def service(tmp_path_factory):
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def playwright():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (tests/run.sh does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as instance:
-        yield instance
-
-
 from .extension_browser import ExtensionBrowser  # noqa: E402
 
 

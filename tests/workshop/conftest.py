@@ -134,14 +134,9 @@ def live_server(workshop_app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(playwright):
     """Debian's Chromium, headless, with no background traffic (never a downloaded browser)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (tests/run.sh does).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                          args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
