@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 
-from . import db, index, security
+from . import curate, db, index, security, workshop
 from .config import load_config
 from .errors import Api
 from .extensions import csrf, limiter, login_manager
@@ -52,15 +52,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(api_blueprint)
     # The public API takes JSON from anywhere and has no session: CSRF protects the curators' forms.
     csrf.exempt(api_blueprint)
-    _register_optional_blueprints(app)
+    curate.init_app(app)
+    workshop.init_app(app)
+    # The bare address (what `serve --lan` prints) opens the workshop.
+    app.add_url_rule("/", "home", lambda: redirect(url_for("workshop.landing")))
     return app
-
-
-def _register_optional_blueprints(app: Flask) -> None:
-    from importlib import import_module
-
-    for name in ("curate", "workshop"):
-        module = import_module(f"server.{name}")
-        register = getattr(module, "init_app", None)
-        if register is not None:
-            register(app)

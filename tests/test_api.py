@@ -270,3 +270,9 @@ def test_openapi_document_lists_every_operation(client):
 def test_api_sets_no_cookies(client):
     for path in ("/api/v1/index", "/api/v1/lookup?host=facebook.com", "/api/v1/platforms"):
         assert "Set-Cookie" not in client.get(path).headers
+
+
+def test_the_bare_address_opens_the_workshop(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/workshop/")
