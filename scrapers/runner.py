@@ -33,6 +33,7 @@ from scrapers.base import (
     RobotsDisallowed,
     ScrapeError,
 )
+from server.curate.operations import queue_proposals
 from server.models import Platform, Proposal, Source, Vendor
 
 NAMES = ("dsa-reports", "dsa-tdb", "news", "wikidata", "linkcheck")
@@ -310,7 +311,8 @@ def store_proposals(session: Any, drafts: Sequence[ProposalDraft], summary: Summ
         session.rollback()
         return
     with _one_transaction(session, "the proposals"):
-        session.add_all(Proposal(**draft.as_row(), status="new") for draft in new)
+        queue_proposals(session, [draft.as_row() for draft in new],
+                        comment=f"proposed by the {new[0].origin} scraper" if new else "")
 
 
 def _run_linkcheck(session: Any, http: Any, known: Known, summary: Summary, *,

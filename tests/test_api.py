@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from server.models import Claim, Proposal
+from server.models import Claim, Proposal, Revision
 
 
 def test_lookup_answers_facebook_for_a_mobile_subdomain(client):
@@ -276,3 +276,14 @@ def test_the_bare_address_opens_the_workshop(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/workshop/")
+
+
+def test_a_suggestion_is_recorded_in_history_and_queued_once(client, db_session):
+    report = {"platform": "tiktok", "kind": "wrong", "message": "The head count is outdated."}
+    first = client.post("/api/v1/suggestions", json=report).get_json()
+    second = client.post("/api/v1/suggestions", json=report).get_json()
+    assert first["id"] == second["id"]
+    revisions = db_session.scalars(select(Revision).where(
+        Revision.entity_type == "proposal", Revision.entity_id == first["id"])).all()
+    assert [r.action for r in revisions] == ["create"]
+    assert revisions[0].after["platform"] == "tiktok"

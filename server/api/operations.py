@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import domains
+from ..curate.operations import queue_proposals
 from ..models import Platform, Proposal
-from ..revisions import record_revision
 
 
 class SuggestionError(ValueError):
@@ -37,23 +37,15 @@ def create_suggestion(session: Session, data: dict[str, Any]) -> Proposal:
         "language": data.get("language"),
     }
     identity = json.dumps([host, slug, payload, data.get("source_url")], sort_keys=True)
-    proposal = Proposal(
-        origin="suggestion",
-        kind="report",
-        platform_slug=slug,
-        host=host,
-        payload=payload,
-        source_url=data.get("source_url"),
+    row = {
+        "origin": "suggestion",
+        "kind": "report",
+        "platform_slug": slug,
+        "host": host,
+        "payload": payload,
+        "source_url": data.get("source_url"),
         # The same report sent twice is one proposal.
-        fingerprint=hashlib.sha256(f"suggestion|{identity}".encode()).hexdigest(),
-        status="new",
-    )
-    existing = session.scalar(select(Proposal).where(Proposal.fingerprint == proposal.fingerprint))
-    if existing is not None:
-        return existing
-    session.add(proposal)
-    session.flush()
-    record_revision(session, proposal, "create", None,
-                    {"origin": "suggestion", "host": host, "platform": slug, **payload},
-                    comment="suggestion from the public API")
-    return proposal
+        "fingerprint": hashlib.sha256(f"suggestion|{identity}".encode()).hexdigest(),
+    }
+    added, already = queue_proposals(session, [row], comment="suggestion from the public API")
+    return (added or already)[0]

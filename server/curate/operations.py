@@ -701,6 +701,37 @@ def change_password(session: Session, user: User, *, current_password: str,
 # --- proposals ---------------------------------------------------------------------------------
 
 
+def queue_proposals(session: Session, rows: list[dict[str, Any]], *,
+                    comment: str) -> tuple[list[Proposal], list[Proposal]]:
+    """Add proposals for the curators' queue, each with its create Revision.
+
+    `rows` are Proposal columns with a `fingerprint`; one already queued (whatever its status)
+    is not added again. Returns (added, already queued); only flushes.
+    """
+    fingerprints = [row["fingerprint"] for row in rows]
+    existing: dict[str, Proposal] = {}
+    for start in range(0, len(fingerprints), 500):
+        chunk = fingerprints[start:start + 500]
+        existing.update((p.fingerprint, p) for p in session.scalars(
+            select(Proposal).where(Proposal.fingerprint.in_(chunk))))
+    added: list[Proposal] = []
+    for row in rows:
+        if row["fingerprint"] in existing:
+            continue
+        proposal = Proposal(**{**row, "status": "new"})
+        session.add(proposal)
+        existing[row["fingerprint"]] = proposal
+        added.append(proposal)
+    session.flush()
+    for proposal in added:
+        record_revision(session, proposal, "create", None, proposal_record(proposal),
+                        comment=comment)
+    session.flush()
+    already = [existing[f] for f in dict.fromkeys(fingerprints)
+               if existing[f] not in added]
+    return added, already
+
+
 def _check_proposal(proposal: Proposal, expected_version: Any) -> None:
     _check_version(proposal, expected_version, proposal_record(proposal), None)
     if proposal.status != "new":
