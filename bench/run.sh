@@ -2,13 +2,16 @@
 # Throughput of the public API on loopback, side by side with a bare Flask app and with nginx
 # serving the static index. Results and the machine go in docs/benchmarks.md.
 #
-#   bash bench/run.sh                       # 32 and 64 connections, 10 s each
-#   BENCH_DURATION=5s BENCH_CONNECTIONS="64" BENCH_WORKER_CLASS=gthread BENCH_THREADS=4 bash bench/run.sh
+#   bash bench/run.sh                       # 32 and 64 connections, 10 s each, 3 rounds
+#   BENCH_DURATION=5s BENCH_ROUNDS=1 BENCH_CONNECTIONS="64" BENCH_WORKER_CLASS=gthread \
+#     BENCH_THREADS=4 bash bench/run.sh
 #
 # The service runs under gunicorn (2 workers) on the seeded SQLite database in a temporary
 # BTF_DATA_DIR, in production mode; the bare app (bench/bare_app.py) under the same gunicorn
 # settings; nginx with the configuration of docs/deployment.md. wrk drives each endpoint in turn
-# from the same machine, so the load generator takes its share of the 2 cores too.
+# from the same machine, so the load generator takes its share of the 2 cores too. The endpoints
+# take turns, round after round, and the medians are reported, so that a burst of other work on
+# the machine skews one sample rather than one endpoint.
 # Targets: lookup and the index's 304 at >= 80% of the bare endpoint; the static index at nginx speed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,7 @@ ROOT=$(pwd)
 
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-"32 64"}
+ROUNDS=${BENCH_ROUNDS:-3}
 WORKER_CLASS=${BENCH_WORKER_CLASS:-sync}
 THREADS=${BENCH_THREADS:-1}
 WORKERS=${BENCH_WORKERS:-2}
@@ -62,6 +66,17 @@ while True:
 EOF
 }
 etag_of() { "$PY" -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).headers["ETag"])' "$1"; }
+status_of() {  # status_of URL [If-None-Match]
+  "$PY" - "$@" <<'EOF'
+import sys, urllib.error, urllib.request
+etag = sys.argv[2] if len(sys.argv) > 2 else ""
+request = urllib.request.Request(sys.argv[1], headers={"If-None-Match": etag} if etag else {})
+try:
+    print(urllib.request.urlopen(request).status)
+except urllib.error.HTTPError as error:
+    print(error.code)
+EOF
+}
 
 step "The machine"
 {
@@ -117,39 +132,54 @@ TARGETS=(
 
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
-for connections in $CONNECTIONS; do
-  for target in "${TARGETS[@]}"; do
-    IFS='|' read -r name url etag expected <<<"$target"
-    # A short warm-up: every worker loads the snapshot and fills its caches first.
-    BENCH_IF_NONE_MATCH=$etag wrk -t1 -c"$connections" -d2s -s bench/wrk_report.lua "$url" >/dev/null
-    step "$name, $connections connections, $DURATION"
-    line=$(BENCH_IF_NONE_MATCH=$etag wrk -t2 -c"$connections" -d"$DURATION" --timeout 10s \
-             -s bench/wrk_report.lua "$url" | grep '^RESULT')
-    echo "$line" >&2
-    printf '%s\t%s\t%s\t%s\n' "$name" "$connections" "$expected" "$line" >>"$RESULTS"
+# Each endpoint answers what it should, then a warm-up: every worker loads the snapshot and
+# fills its caches first.
+for target in "${TARGETS[@]}"; do
+  IFS='|' read -r name url etag expected <<<"$target"
+  got=$(status_of "$url" "$etag")
+  [ "$got" = "$expected" ] || { echo "$name answered $got, not $expected" >&2; exit 1; }
+  BENCH_IF_NONE_MATCH=$etag wrk -t1 -c16 -d2s -s bench/wrk_report.lua "$url" >/dev/null
+done
+for round in $(seq "$ROUNDS"); do
+  for connections in $CONNECTIONS; do
+    for target in "${TARGETS[@]}"; do
+      IFS='|' read -r name url etag expected <<<"$target"
+      step "round $round/$ROUNDS: $name, $connections connections, $DURATION"
+      line=$(BENCH_IF_NONE_MATCH=$etag wrk -t2 -c"$connections" -d"$DURATION" --timeout 10s \
+               -s bench/wrk_report.lua "$url" | grep '^RESULT')
+      echo "$line" >&2
+      printf '%s\t%s\t%s\t%s\n' "$name" "$connections" "$expected" "$line" >>"$RESULTS"
+    done
   done
 done
 
-step "Results (gunicorn -w $WORKERS -k $WORKER_CLASS --threads $THREADS; wrk -t2 -d$DURATION)"
+step "Results: medians of $ROUNDS rounds (gunicorn -w $WORKERS -k $WORKER_CLASS --threads $THREADS; wrk -t2 -d$DURATION)"
 cat "$WORK/machine.txt"
 "$PY" - "$RESULTS" <<'EOF'
+import statistics
 import sys
 
-rows = []
+runs: dict[tuple[str, int], list[dict]] = {}
 for line in open(sys.argv[1]):
     name, connections, expected, result = line.rstrip("\n").split("\t")
     fields = dict(part.split("=", 1) for part in result.split()[1:])
-    statuses = dict(s.split("=") for s in fields["statuses"].split(",") if s)
-    unexpected = sum(int(n) for code, n in statuses.items() if code != expected)
-    errors = int(fields["socket_errors"]) + unexpected
-    rows.append((name, int(connections), float(fields["rps"]), float(fields["p50"]),
-                 float(fields["p99"]), errors, fields["statuses"]))
-bare = {c: rps for name, c, rps, *_ in rows if name == "bare endpoint"}
-print(f"| endpoint | conns | requests/s | p50 ms | p99 ms | errors | vs bare |")
-print(f"| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-for name, c, rps, p50, p99, errors, statuses in rows:
+    runs.setdefault((name, int(connections)), []).append({
+        "rps": float(fields["rps"]), "p50": float(fields["p50"]), "p99": float(fields["p99"]),
+        "errors": int(fields["socket_errors"]) + int(fields["bad_status"])})
+
+
+def median(key, samples):
+    return statistics.median(s[key] for s in samples)
+
+
+bare = {c: median("rps", samples) for (name, c), samples in runs.items() if name == "bare endpoint"}
+print("| endpoint | conns | requests/s | p50 ms | p99 ms | errors | vs bare |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+for (name, c), samples in sorted(runs.items(), key=lambda item: item[0][1]):
+    rps = median("rps", samples)
     ratio = f"{rps / bare[c]:.0%}" if bare.get(c) else "-"
-    print(f"| {name} | {c} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {errors} | {ratio} |")
+    print(f"| {name} | {c} | {rps:,.0f} | {median('p50', samples):.2f} | "
+          f"{median('p99', samples):.2f} | {sum(s['errors'] for s in samples)} | {ratio} |")
 EOF
 if grep -q -i -E 'error|exception' "$WORK/service.log" "$WORK/bare.log"; then
   step "The servers logged errors:"; cat "$WORK/service.log" "$WORK/bare.log" >&2

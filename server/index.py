@@ -60,8 +60,9 @@ def build_export(session: Session) -> dict[str, Any]:
     ).all()
     vendors = sorted({c.vendor.id: c.vendor for c in claims if c.vendor}.values(),
                      key=lambda v: v.slug)
-    moments = [c.updated_at for c in claims] + [p.updated_at for p in platforms]
-    moments += [v.updated_at for v in vendors]
+    # The data's date is the latest verification of what is published: it follows from the
+    # content alone, so every worker, and a restored backup, builds the same bytes.
+    verified = [c.last_verified for c in claims if c.last_verified]
     exported_claims = []
     for claim in claims:
         record = claim_record(claim)
@@ -69,7 +70,7 @@ def build_export(session: Session) -> dict[str, Any]:
         exported_claims.append(record)
     return {
         "licence": LICENCE,
-        "generated_at": _iso(max(moments) if moments else None),
+        "generated_at": _iso(dt.datetime.combine(max(verified), dt.time()) if verified else None),
         "platforms": [platform_record(p) for p in platforms],
         "vendors": [vendor_record(v) for v in vendors],
         "claims": exported_claims,

@@ -104,8 +104,8 @@ class PublicApiWithoutSession(SecureCookieSessionInterface):
 
 
 def _database_unavailable(exc: DBAPIError):
-    log.error("Database unavailable on %s %s: %s", request.method, request.path,
-              str(exc.orig or exc).splitlines()[0])
+    reason = (str(exc.orig or exc).splitlines() or ["(no message)"])[0]
+    log.error("Database unavailable on %s %s: %s", request.method, request.path, reason)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if wants_json():
         return json_error(503, "database_unavailable", UNAVAILABLE_MESSAGE, headers=headers)

@@ -73,6 +73,34 @@ def test_embedded_cookies_work_over_plain_http(make_app):
     assert "; Secure" not in cookie and "; HttpOnly" in cookie
 
 
+def test_the_public_api_never_reads_nor_sets_a_session(client):
+    client.set_cookie("session", "not-a-valid-signature")
+    for path in PAGES[:5]:
+        response = client.get(path)
+        assert "Set-Cookie" not in response.headers, path
+        assert "Cookie" not in response.headers.get("Vary", ""), path
+    # The curators' pages keep theirs (the sign-in form's CSRF token lives in the session).
+    assert "session=" in client.get("/curate/login").headers.get("Set-Cookie", "")
+
+
+def _suggest_from(client, address: str, n: int) -> int:
+    return client.post("/api/v1/suggestions", headers={"X-Forwarded-For": address}, json={
+        "host": "facebook.com", "kind": "other", "message": f"from {address}, {n}"}).status_code
+
+
+def test_behind_a_proxy_each_client_has_its_own_limit(make_app):
+    client = make_app(BTF_PROXY_HOPS=1, BTF_SUGGESTION_LIMIT="1 per minute").test_client()
+    assert _suggest_from(client, "203.0.113.1", 1) == 201
+    assert _suggest_from(client, "203.0.113.1", 2) == 429
+    assert _suggest_from(client, "203.0.113.2", 3) == 201
+
+
+def test_without_a_proxy_a_forged_forwarded_for_changes_nothing(make_app):
+    client = make_app(BTF_SUGGESTION_LIMIT="1 per minute").test_client()
+    assert _suggest_from(client, "203.0.113.1", 1) == 201
+    assert _suggest_from(client, "203.0.113.2", 2) == 429
+
+
 @pytest.mark.parametrize("key", [None, "", "dev", "change-me", "secret"])
 def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
     monkeypatch.setenv("BTF_ENV", "production")
