@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, redirect, url_for
 
 from . import curate, db, index, security, workshop
+from .api.hotpath import HotReads
 from .config import load_config
 from .errors import Api
 from .extensions import csrf, limiter, login_manager
@@ -54,6 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api_blueprint)
     curate.init_app(app)
     workshop.init_app(app)
+    app.wsgi_app = HotReads(app.wsgi_app, app.extensions["btf_snapshot"],  # type: ignore[method-assign]
+                            production=app.config["BTF_PRODUCTION"])
     # The bare address (what `serve --lan` prints) opens the workshop.
     app.add_url_rule("/", "home", lambda: redirect(url_for("workshop.landing")))
     return app

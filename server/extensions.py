@@ -20,5 +20,11 @@ def client_key() -> str:
 
 
 limiter = Limiter(key_func=client_key, default_limits=[])
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    # Only writes (suggestions, sign-in) carry limits: reads skip the limiter's bookkeeping.
+    return request.method in ("GET", "HEAD", "OPTIONS")
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -180,27 +180,33 @@ class SnapshotHolder:
         self._checked = 0.0
         self._lock = threading.Lock()
 
-    def get(self) -> Snapshot:
+    def peek(self) -> Snapshot | None:
+        """The current snapshot, reloaded if another worker published; None before the first."""
         now = time.monotonic()
         if self._snapshot is not None and now - self._checked < RELOAD_CHECK_SECONDS:
             return self._snapshot
         with self._lock:
             self._checked = now
             mtime = self._file_mtime()
-            if self._snapshot is not None and mtime == self._mtime:
-                return self._snapshot
-            if mtime is not None:
+            if mtime is not None and mtime != self._mtime:
                 try:
                     export = json.loads(self.export_path.read_bytes())
                 except (OSError, ValueError):
                     export = None
                 if export is not None:
                     self._snapshot, self._mtime = Snapshot(export), mtime
-                    return self._snapshot
-            if self._snapshot is None:
-                # First use and no file yet: build from the database once.
-                from .db import get_session
+            return self._snapshot
 
+    def get(self) -> Snapshot:
+        """The current snapshot; the first use with no published file builds it (needs the app
+        context, for the database)."""
+        snapshot = self.peek()
+        if snapshot is not None:
+            return snapshot
+        from .db import get_session
+
+        with self._lock:
+            if self._snapshot is None:
                 self._publish(build_export(get_session()))
             return self._snapshot
 

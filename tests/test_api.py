@@ -287,3 +287,29 @@ def test_a_suggestion_is_recorded_in_history_and_queued_once(client, db_session)
         Revision.entity_type == "proposal", Revision.entity_id == first["id"])).all()
     assert [r.action for r in revisions] == ["create"]
     assert revisions[0].after["platform"] == "tiktok"
+
+
+@pytest.mark.parametrize("path, headers", [
+    ("/api/v1/index", {}),
+    ("/api/v1/index", {"If-None-Match": "*"}),
+    ("/api/v1/lookup?host=www.facebook.com", {}),
+    ("/api/v1/lookup?url=https://m.youtube.com/watch", {}),
+])
+def test_fast_lane_answers_exactly_as_the_flask_views(app, client, path, headers):
+    from werkzeug.test import Client
+
+    client.get("/api/v1/index")  # the first request builds the snapshot
+    flask_only = Client(app.wsgi_app.wsgi_app)  # the app without the fast lane in front
+    fast = client.get(path, headers=headers)
+    slow = flask_only.get(path, headers=headers)
+    assert fast.status_code == slow.status_code
+    assert fast.data == slow.data
+    for name in ("Content-Type", "ETag", "Cache-Control", "Access-Control-Allow-Origin",
+                 "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert fast.headers.get(name) == slow.headers.get(name), name
+
+
+def test_lookup_questions_the_fast_lane_cannot_answer_still_get_answers(client):
+    assert client.get("/api/v1/lookup?host=facebook.com&lang=fr").get_json()["slug"] == "facebook"
+    assert client.get("/api/v1/lookup?host=").status_code == 400
+    assert client.head("/api/v1/index").data == b""
