@@ -1,6 +1,6 @@
 """What every response carries, whatever blueprint made it: security headers, the client address
 as the trusted proxy saw it, no session on the public API, and a clear 503 (never a traceback)
-when the database is unreachable.
+when the database or the rate-limit store is unreachable.
 
 The public read API answers from the snapshot in memory, so it keeps working while the database is
 away; only writes and the curators' pages need the database, and they say so and recover on their
@@ -14,6 +14,8 @@ import os
 
 from flask import Flask, Response, request
 from flask.sessions import NullSession, SecureCookieSessionInterface
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -40,12 +42,15 @@ UNAVAILABLE_MESSAGE = (
     "The database is unavailable, so this change was not saved. Reading still works; "
     "please try again in a minute."
 )
+LIMITS_UNAVAILABLE_MESSAGE = (
+    "The rate-limit store is unavailable, so this request was not accepted. Reading still works; "
+    "please try again in a minute."
+)
 UNAVAILABLE_PAGE = (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
     "<title>Temporarily unavailable</title>"
     '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
-    f"<body><main><h1>Temporarily unavailable</h1><p>{UNAVAILABLE_MESSAGE}</p></main></body>"
-    "</html>\n"
+    "<body><main><h1>Temporarily unavailable</h1><p>{message}</p></main></body></html>\n"
 )
 
 
@@ -74,6 +79,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(DBAPIError, _database_error)
+    # Only rate-limited requests (suggestions, sign-in) talk to Redis.
+    app.register_error_handler(RedisConnectionError, _limits_unavailable)
+    app.register_error_handler(RedisTimeoutError, _limits_unavailable)
 
 
 class _NoSession(NullSession):
@@ -103,13 +111,22 @@ class PublicApiWithoutSession(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
-def _database_unavailable(exc: DBAPIError):
-    reason = (str(exc.orig or exc).splitlines() or ["(no message)"])[0]
-    log.error("Database unavailable on %s %s: %s", request.method, request.path, reason)
+def _unavailable(code: str, message: str, reason: str):
+    log.error("%s on %s %s: %s", code, request.method, request.path, reason)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if wants_json():
-        return json_error(503, "database_unavailable", UNAVAILABLE_MESSAGE, headers=headers)
-    return Response(UNAVAILABLE_PAGE, status=503, mimetype="text/html", headers=headers)
+        return json_error(503, code, message, headers=headers)
+    return Response(UNAVAILABLE_PAGE.format(message=message), status=503, mimetype="text/html",
+                    headers=headers)
+
+
+def _database_unavailable(exc: DBAPIError):
+    reason = (str(exc.orig or exc).splitlines() or ["(no message)"])[0]
+    return _unavailable("database_unavailable", UNAVAILABLE_MESSAGE, reason)
+
+
+def _limits_unavailable(exc: Exception):
+    return _unavailable("rate_limit_store_unavailable", LIMITS_UNAVAILABLE_MESSAGE, str(exc))
 
 
 def _database_error(exc: DBAPIError):

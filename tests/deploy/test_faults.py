@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +28,7 @@ from server import create_app, db
 from server.dataset import DATASET_DIR, load_dataset
 from server.models import Claim, Platform, Revision, Source, Vendor
 
-from .conftest import CLI, gunicorn, service_env, worker_pids
+from .conftest import CLI, free_port, gunicorn, service_env, worker_pids
 
 SUGGESTION = {"host": "facebook.com", "kind": "other",
               "message": "Sent while the database is down."}
@@ -207,11 +210,9 @@ def test_sigkill_during_an_import_leaves_all_or_nothing(make_app):
     assert any(when == "while writing" for when, _ in seen), seen
 
 
-@pytest.mark.xfail(not ON_POSTGRES, strict=True, reason=(
-    "pysqlite commits each DDL statement on its own, so a migration killed half-way leaves "
-    "tables without alembic_version and every later start fails with 'table ... already "
-    "exists'; server/db.py migrate() must run the migration in one explicit transaction"))
 def test_sigkill_during_the_first_migration_can_be_finished(blank_database, tmp_path):
+    """On SQLite too: a migration is one transaction, so a start killed half-way is finished by
+    the next one instead of failing for ever with 'table ... already exists'."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BTF_")}
     env.update(BTF_DATA_DIR=str(tmp_path), BTF_DATABASE_URL=blank_database)
     for attempt in range(3):
@@ -269,3 +270,55 @@ def test_a_gunicorn_worker_killed_under_requests_is_replaced(app):
             time.sleep(0.05)
         assert victims[0] not in worker_pids(master.pid)
         assert len(worker_pids(master.pid)) == 2, "the killed worker was not replaced"
+
+
+# --- the rate-limit store goes away ---------------------------------------------------------------
+
+@contextmanager
+def private_redis(port: int):
+    """A Redis server of the test's own on a loopback port (the shared one is left alone)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _post(url: str, payload: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_reads_go_on_and_suggestions_say_503_while_redis_is_down(app):
+    port = free_port()
+    env = service_env(app, BTF_RATELIMIT_STORAGE=f"redis://127.0.0.1:{port}")
+    with gunicorn(env, workers=1) as (base, _):
+        with private_redis(port):
+            assert _post(f"{base}/api/v1/suggestions", {**SUGGESTION, "message": "one"})[0] == 201
+        status, body = _post(f"{base}/api/v1/suggestions", {**SUGGESTION, "message": "two"})
+        assert status == 503
+        assert body["error"]["code"] == "rate_limit_store_unavailable"
+        for path in READS:
+            with urllib.request.urlopen(f"{base}{path}", timeout=30) as answer:
+                assert answer.status == 200, path
+        with private_redis(port):  # back, and the same workers use it again
+            assert _post(f"{base}/api/v1/suggestions", {**SUGGESTION, "message": "three"})[0] \
+                == 201
