@@ -53,6 +53,9 @@ def ensure_database(*, seed: bool = True) -> str:
             session.commit()
             note = f"database seeded: {report.summary()}"
         index.rebuild(session)
+        # End the read transaction: `serve` keeps this app context for as long as it runs, and
+        # an open transaction would hold SQLite's lock against every write.
+        session.rollback()
         return note
     except SQLAlchemyError as exc:
         _fail(f"Cannot prepare the database ({current_app.config['SQLALCHEMY_DATABASE_URI']}): "

@@ -57,6 +57,7 @@ def load_config() -> dict:
         "SECRET_KEY": _secret_key(folder, production),
         "BTF_PUBLIC_DIR": os.environ.get("BTF_PUBLIC_DIR") or str(folder / "public"),
         "BTF_REVIEW_REQUIRED": _flag("BTF_REVIEW_REQUIRED", True),
+        "BTF_PROXY_HOPS": int(os.environ.get("BTF_PROXY_HOPS", "0") or 0),
         "BTF_SEED_ON_START": _flag("BTF_SEED_ON_START", True),
         "BTF_SUGGESTION_LIMIT": os.environ.get("BTF_SUGGESTION_LIMIT", "5 per minute;50 per day"),
         "BTF_LOGIN_LIMIT": os.environ.get("BTF_LOGIN_LIMIT", "5 per minute;30 per hour"),

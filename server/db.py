@@ -93,5 +93,21 @@ def migrate(target: str = "head") -> None:
     """Create or upgrade the schema of the current app's database to `target`."""
     from alembic import command
 
-    with engine().begin() as connection:
-        command.upgrade(alembic_config(connection), target)
+    with engine().connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with connection.begin():
+                command.upgrade(alembic_config(connection), target)
+            return
+        # SQLite migrations copy tables to alter them; with foreign keys on, dropping the old
+        # copy would cascade-delete the child rows. The pragma only works outside a transaction,
+        # so it is set on the driver's connection before SQLAlchemy begins one.
+        raw = connection.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), target)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration left rows without their parent: {broken}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

@@ -10,7 +10,6 @@ own once it is back (each request takes a fresh connection from the pool).
 from __future__ import annotations
 
 import logging
-import os
 
 from flask import Flask, Response, request
 from flask.sessions import NullSession, SecureCookieSessionInterface
@@ -56,7 +55,7 @@ UNAVAILABLE_PAGE = (
 
 def init_app(app: Flask) -> None:
     """Add the headers to every response, trust BTF_PROXY_HOPS proxies, answer 503 on DB loss."""
-    hops = int(app.config.get("BTF_PROXY_HOPS", os.environ.get("BTF_PROXY_HOPS", "0")) or 0)
+    hops = app.config["BTF_PROXY_HOPS"]
     if hops:
         # Behind nginx every request comes from 127.0.0.1: without this the rate limits would
         # count all clients as one. Only as many X-Forwarded-* hops as there are proxies are read.

@@ -21,11 +21,6 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 CLI = str(Path(sys.executable).with_name("behind-the-feed"))
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "load: a minute of traffic against gunicorn on loopback "
-                                       "(deselect with -m 'not load')")
-
-
 @pytest.fixture
 def blank_database(tmp_path):
     """The URL of a database with no table at all (not even Alembic's)."""

@@ -322,3 +322,31 @@ def test_reads_go_on_and_suggestions_say_503_while_redis_is_down(app):
         with private_redis(port):  # back, and the same workers use it again
             assert _post(f"{base}/api/v1/suggestions", {**SUGGESTION, "message": "three"})[0] \
                 == 201
+
+
+def test_the_embedded_server_takes_writes_while_it_serves(tmp_path):
+    """`behind-the-feed serve` prepares the database, then serves for hours: nothing it did at
+    start-up may keep a lock that makes every later write wait out its timeout and fail."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BTF_")}
+    env["BTF_DATA_DIR"] = str(tmp_path / "data")
+    with open(tmp_path / "serve.log", "wb") as log:
+        process = subprocess.Popen([CLI, "serve", "--port", str(port)], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/index", timeout=5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the service did not answer"
+                time.sleep(0.2)
+        started = time.monotonic()
+        status, body = _post(f"{base}/api/v1/suggestions", SUGGESTION)
+        assert (status, time.monotonic() - started < 3) == (201, True), body
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
