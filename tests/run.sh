@@ -10,8 +10,16 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "Python packages"
 test -x .venv/bin/python || python3 -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+pip_install() {
+  # The build backend's notices are noise on success; on failure show everything.
+  if ! .venv/bin/pip install --quiet --disable-pip-version-check "$@" >.venv/pip.log 2>&1; then
+    cat .venv/pip.log
+    return 1
+  fi
+}
+pip_install --upgrade pip
+pip_install -e '.[test]'
+echo "installed into .venv"
 touch .venv/.installed
 
 step "Chromium (Debian's package) for the end-to-end tests"
