@@ -13,8 +13,11 @@ from flask.cli import ScriptInfo, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from scrapers.cli import scrape
+
 from . import create_app, db, index
 from .config import ConfigError
+from .curate.commands import create_user_command
 from .dataset import DATASET_DIR, DatasetError, collect, import_dataset, load_dataset, write_dataset
 from .models import Platform
 
@@ -202,13 +205,6 @@ def serve_command(host: str, port: int, lan: bool, threads: int) -> None:
     serve(app, host=host, port=port, threads=threads, ident="behind-the-feed")
 
 
-def _register_area_commands() -> None:
-    from scrapers.cli import scrape
-
-    from .curate.commands import create_user_command
-
-    cli.add_command(create_user_command)
-    cli.add_command(scrape)
-
-
-_register_area_commands()
+# The curators' and the scrapers' commands live beside their code.
+cli.add_command(create_user_command)
+cli.add_command(scrape)
