@@ -168,14 +168,14 @@ def db_session(app):
 
 
 @pytest.fixture
-def count_queries(app):
-    """Counts SQL statements sent by the app's engine: `with count_queries() as counter: ...`."""
+def count_queries(request):
+    """SQL statements an app sends while a block runs: `with count_queries() as statements:`
+    watches the test's `app`; `count_queries(other_app)` watches another one."""
     from contextlib import contextmanager
 
-    engine = app.extensions["btf_engine"]
-
     @contextmanager
-    def counting():
+    def counting(app=None):
+        engine = (app or request.getfixturevalue("app")).extensions["btf_engine"]
         statements: list[str] = []
 
         def listener(_conn, _cursor, statement, *_args):

@@ -15,7 +15,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from server import create_app, db, index
 from server.dataset import import_dataset, load_dataset
@@ -83,29 +82,6 @@ def wclient(workshop_app):
 def export(wclient):
     """The published dataset, as the public API gives it."""
     return wclient.get("/api/v1/export.json").get_json()
-
-
-@pytest.fixture
-def statements(workshop_app):
-    """SQL statements sent while the block runs: `with statements() as sent: ...`."""
-    from contextlib import contextmanager
-
-    engine = workshop_app.extensions["btf_engine"]
-
-    @contextmanager
-    def counting():
-        sent: list[str] = []
-
-        def listener(_conn, _cursor, statement, *_args):
-            sent.append(statement)
-
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            yield sent
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-
-    return counting
 
 
 # --- a real server for the browser tests ---------------------------------------------------------

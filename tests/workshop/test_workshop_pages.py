@@ -220,9 +220,10 @@ def test_unknown_pages_are_clear_404s_in_both_languages(wclient):
         assert '<html lang="fr"' in html and "Cette page n&#39;existe pas." in html
 
 
-def test_activity_pages_read_the_snapshot_not_the_database(wclient, statements):
+def test_activity_pages_read_the_snapshot_not_the_database(wclient, workshop_app,
+                                                          count_queries):
     wclient.get("/workshop/")  # the first request may load the snapshot
-    with statements() as sent:
+    with count_queries(workshop_app) as sent:
         for path in ("/workshop/", "/workshop/tour/1", "/workshop/map", "/workshop/map/KE",
                      "/workshop/quiz?seed=1", "/workshop/quiz/present/1?seed=1",
                      "/workshop/cards"):
