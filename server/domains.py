@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 
 import idna
@@ -463,3 +464,309 @@ def check_listable(host: str) -> str:
     if is_public_suffix(normalised):
         raise ValueError(suffix_message)
     return normalised
+
+
+# --- rules: plain, exact-host and path-prefix -----------------------------------------------------
+
+SUBDOMAINS = "subdomains"
+EXACT = "exact"
+SCOPES = (SUBDOMAINS, EXACT)
+MAX_PATH_LENGTH = 200
+# What a path prefix may hold: unreserved characters, sub-delimiters, ':', '@' and '/'. No '%',
+# so a prefix has one spelling, and no character a browser would percent-encode: whether a URL's
+# path starts with the prefix then does not depend on how the URL spelt its other characters.
+_PATH_CHARS = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/]*")
+_SINGLE_DOT = (".", "%2e")
+_DOUBLE_DOT = ("..", ".%2e", "%2e.", "%2e%2e")
+_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One listed rule, and what a match answers: which rule of which platform matched.
+
+    `scope` is "subdomains" (the host and every subdomain) or "exact" (that host only); `path` is
+    "" (any path) or a prefix such as "/search" that the URL's path must start with, at a segment
+    boundary. `host` is normalised.
+    """
+
+    host: str
+    slug: str
+    scope: str = SUBDOMAINS
+    path: str = ""
+
+    @property
+    def plain(self) -> bool:
+        """Whether this is a plain rule: the host and its subdomains, any path."""
+        return self.scope == SUBDOMAINS and not self.path
+
+    def entry(self) -> str | dict[str, str]:
+        """The rule as the dataset's `domains` lists it: a host string, or an object."""
+        if self.plain:
+            return self.host
+        item = {"host": self.host}
+        if self.scope != SUBDOMAINS:
+            item["scope"] = self.scope
+        if self.path:
+            item["path"] = self.path
+        return item
+
+    def index_entry(self) -> dict[str, str]:
+        """The rule as the index's `rules` lists it (plain rules go to `hosts` instead)."""
+        item = {"host": self.host, "slug": self.slug}
+        if self.scope != SUBDOMAINS:
+            item["scope"] = self.scope
+        if self.path:
+            item["path"] = self.path
+        return item
+
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.host, self.path, self.scope)
+
+
+def check_path(path: str) -> str:
+    """A path prefix a curator may list, unchanged; ValueError with the reason if not.
+
+    It starts with '/', is not '/' alone (that is the whole host: leave the path out), does not
+    end with '/', has no empty, '.' or '..' segment, and holds only `A-Z a-z 0-9 - . _ ~ ! $ & ' (
+    ) * + , ; = : @ /`, at most 200 characters.
+    """
+    if not isinstance(path, str):
+        raise ValueError(f"a path must be text, not {type(path).__name__}")
+    if not path.startswith("/"):
+        raise ValueError(f"the path {_shown(path)} must start with '/'")
+    if path == "/":
+        raise ValueError("the path '/' is the whole host; leave the path out")
+    if len(path) > MAX_PATH_LENGTH:
+        raise ValueError(f"the path is {len(path)} characters long, over {MAX_PATH_LENGTH}")
+    if not _PATH_CHARS.fullmatch(path):
+        bad = next(ch for ch in path if not _PATH_CHARS.fullmatch(ch))
+        raise ValueError(
+            f"{bad!r} is not allowed in a path prefix (write characters as themselves, "
+            "without '%', '?' or '#')"
+        )
+    if path.endswith("/"):
+        raise ValueError(
+            f"the path {_shown(path)} ends with '/'; write {_shown(path.rstrip('/'))}: "
+            "a prefix always matches whole segments"
+        )
+    for segment in path[1:].split("/"):
+        if segment == "":
+            raise ValueError(f"the path {_shown(path)} has an empty segment ('//')")
+        if segment in (".", ".."):
+            raise ValueError(f"the path {_shown(path)} has a {segment!r} segment")
+    return path
+
+
+def check_rule(host: str, scope: str = SUBDOMAINS, path: str = "") -> tuple[str, str, str]:
+    """(normalised host, scope, path) if a curator may list this rule; ValueError if not."""
+    if scope not in SCOPES:
+        raise ValueError(f"the scope {_shown(str(scope))} is not one of {', '.join(SCOPES)}")
+    host = check_listable(host)
+    if path != "":
+        check_path(path)
+    return host, scope, path
+
+
+def rule_from_entry(entry: str | Mapping[str, str], slug: str) -> Rule:
+    """The Rule for one item of a platform's `domains` (a host string or an object), checked.
+
+    The host must already be normalised; ValueError says what is wrong otherwise.
+    """
+    if isinstance(entry, str):
+        host, scope, path = entry, SUBDOMAINS, ""
+    elif isinstance(entry, Mapping):
+        unknown = set(entry) - {"host", "scope", "path"}
+        if unknown:
+            raise ValueError(f"unknown keys in a domain rule: {', '.join(sorted(unknown))}")
+        host = entry.get("host")
+        scope = entry.get("scope", SUBDOMAINS)
+        path = entry.get("path", "")
+        if not isinstance(host, str):
+            raise ValueError("a domain rule needs a 'host'")
+    else:
+        raise ValueError(f"a domain rule is a host or an object, not {type(entry).__name__}")
+    listed, scope, path = check_rule(host, scope, path)
+    if listed != host:
+        raise ValueError(f"{_shown(host)}: write it as {listed}")
+    return Rule(listed, slug, scope, path)
+
+
+def _index_rule(item: Rule | Mapping[str, str]) -> Rule:
+    if isinstance(item, Rule):
+        return item
+    slug = item.get("slug")
+    if not isinstance(slug, str) or not slug:
+        raise ValueError(f"the rule {item!r} has no slug")
+    return rule_from_entry({k: v for k, v in item.items() if k != "slug"}, slug)
+
+
+def _resolve_dots(path: str) -> str:
+    """A path with its '.' and '..' segments resolved, as a browser's URL parser does."""
+    segments = path[1:].split("/")
+    out: list[str] = []
+    last = len(segments) - 1
+    for i, segment in enumerate(segments):
+        lowered = segment.lower()
+        if lowered in _DOUBLE_DOT:
+            if out:
+                out.pop()
+            if i == last:
+                out.append("")
+        elif lowered in _SINGLE_DOT:
+            if i == last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/" + "/".join(out)
+
+
+def url_path(text: str) -> str | None:
+    """The path of a URL as a browser's URL parser gives it, for matching path rules.
+
+    None when `text` is only a host (with or without a port): then no path is known. A URL with
+    no path has the path '/'. Backslashes count as '/', tabs and newlines are dropped, '.' and '..'
+    segments are resolved; percent-encoding is left as it is. The host is not checked here.
+    """
+    s = text.strip(" \t\n\r\f")
+    scheme = _SCHEME.match(s)
+    is_url = scheme is not None or s.startswith("//")
+    s = s[scheme.end() :] if scheme else s[2:] if is_url else s
+    end = _AUTHORITY_END.search(s)
+    if end is None:
+        return "/" if is_url else None
+    rest = _TAB_NEWLINE.sub("", s[end.start() :])
+    for mark in ("?", "#"):
+        rest = rest.split(mark, 1)[0]
+    rest = rest.replace("\\", "/")
+    if rest == "":
+        return "/"
+    return _resolve_dots(rest)
+
+
+def _path_matches(prefix: str, path: str) -> bool:
+    return path.startswith(prefix) and (len(path) == len(prefix) or path[len(prefix)] == "/")
+
+
+class _HostRules:
+    """The rules of one listed host, in the order they are tried."""
+
+    __slots__ = ("paths", "plain")
+
+    def __init__(self) -> None:
+        self.paths: list[Rule] = []  # longest prefix first
+        self.plain: Rule | None = None
+
+    def add(self, rule: Rule) -> None:
+        if rule.path:
+            self.paths.append(rule)
+            self.paths.sort(key=lambda r: (-len(r.path), r.path))
+        else:
+            self.plain = rule
+
+    def find(self, path: str | None) -> Rule | None:
+        if path is not None:
+            for rule in self.paths:
+                if _path_matches(rule.path, path):
+                    return rule
+        return self.plain
+
+
+class HostRules:
+    """Compiled rules: the index's `hosts` (plain rules) and `rules` (exact and path rules).
+
+    Matching, most specific first: the rules for exactly the full host (a matching path rule,
+    longest path first, then the plain exact rule); then, from the full host down to two labels,
+    each listed host's rules for itself and its subdomains (a matching path rule, longest first,
+    then the plain rule). Path rules apply only when the path is known (a URL, not a bare host).
+    IP addresses and single labels never match; no substring ever does.
+    """
+
+    def __init__(
+        self,
+        hosts: Mapping[str, str] | None = None,
+        rules: Iterable[Rule | Mapping[str, str]] = (),
+    ):
+        self._exact: dict[str, _HostRules] = {}
+        self._subdomains: dict[str, _HostRules] = {}
+        self._listed: dict[tuple[str, str], Rule] = {}
+        for host, slug in (hosts or {}).items():
+            self.add(Rule(host, slug))
+        for item in rules:
+            self.add(_index_rule(item))
+
+    @classmethod
+    def from_index(cls, index: Mapping) -> HostRules:
+        return cls(index.get("hosts") or {}, index.get("rules") or ())
+
+    def add(self, rule: Rule) -> None:
+        """Add one rule; ValueError if its host and path are listed already (in either scope)."""
+        clash = self._listed.get((rule.host, rule.path))
+        if clash is not None:
+            raise ValueError(
+                f"{rule.host}{rule.path} is listed twice ({clash.slug}, {rule.slug})"
+            )
+        self._listed[(rule.host, rule.path)] = rule
+        table = self._exact if rule.scope == EXACT else self._subdomains
+        table.setdefault(rule.host, _HostRules()).add(rule)
+
+    def rules(self) -> list[Rule]:
+        """Every rule, sorted by host, path and scope."""
+        return sorted(self._listed.values(), key=Rule.sort_key)
+
+    def match(self, host_or_url: str, *, host_only: bool = False) -> Rule | None:
+        """The rule that `host_or_url` falls under, or None; ValueError if it has no valid host.
+
+        A bare host (`www.google.com`), or `host_only=True`, is a lookup by host alone: path
+        rules do not apply. A URL's path is compared as `url_path` gives it.
+        """
+        host = normalize_host(host_or_url)
+        if not _is_name(host):
+            return None
+        path = None if host_only else url_path(host_or_url)
+        listed = self._exact.get(host)
+        if listed is not None:
+            rule = listed.find(path)
+            if rule is not None:
+                return rule
+        labels = host.split(".")
+        for start in range(len(labels) - 1):
+            listed = self._subdomains.get(".".join(labels[start:]))
+            if listed is not None:
+                rule = listed.find(path)
+                if rule is not None:
+                    return rule
+        return None
+
+
+def match(
+    host_or_url: str,
+    hosts: Mapping[str, str] | None = None,
+    rules: Iterable[Rule | Mapping[str, str]] = (),
+    *,
+    host_only: bool = False,
+) -> Rule | None:
+    """The rule (with its slug) that a host or URL falls under, by `HostRules`; None if none.
+
+    For many lookups build a `HostRules` once instead. ValueError if the host is not valid or a
+    rule is malformed.
+    """
+    return HostRules(hosts, rules).match(host_or_url, host_only=host_only)
+
+
+def preview(
+    rules: HostRules | Iterable[Rule | Mapping[str, str]], urls: Iterable[str]
+) -> list[tuple[str, str | None]]:
+    """For each example URL, the slug of the platform the rules give it, or None.
+
+    For the curator form's preview: a URL that is not valid, or that nothing matches, gives None.
+    """
+    compiled = rules if isinstance(rules, HostRules) else HostRules(None, rules)
+    answers = []
+    for url in urls:
+        try:
+            rule = compiled.match(url)
+        except ValueError:
+            rule = None
+        answers.append((url, rule.slug if rule else None))
+    return answers
