@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from server.domains import match_host, normalize_host
+from server.domains import HostRules, match_host, normalize_host, url_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "tests" / "extension" / "parity_cli.mjs"
@@ -177,3 +177,106 @@ def test_python_and_javascript_agree_on_random_hosts():
     non_ascii = sum(1 for text in inputs if not text.isascii())
     assert min(hits, errors, misses) >= 150, (hits, errors, misses)
     assert non_ascii >= 150
+
+
+# --- rules with scopes: random URLs against the vectors' rules ---------------------------------
+
+RULES_CLI = ROOT / "tests" / "extension" / "rules_parity_cli.mjs"
+RULE_VECTORS = json.loads((ROOT / "tests" / "vectors" / "hosts.json").read_text("utf-8"))["rules"]
+RULE_HOSTS = sorted({*RULE_VECTORS["hosts"], *(r["host"] for r in RULE_VECTORS["rules"])})
+PATH_PIECES = [
+    "search", "search", "docs", "api", "cart", "help", "admin", "searchengine", "Search", "x",
+    ".", "..", "%2e", "%2E%2e", ".%2e", "", "%73earch", "a b", "caf\u00e9",
+]
+
+
+def _url_path(rng: random.Random) -> str:
+    pieces = [rng.choice(PATH_PIECES) for _ in range(rng.randint(0, 4))]
+    if rng.random() < 0.5:  # mostly a listed prefix, then anything
+        pieces.insert(0, rng.choice(["search", "docs", "docs/api", "cart", "help", "admin"]))
+    path = "/".join(pieces)
+    if rng.random() < 0.8:
+        path = "/" + path
+    if rng.random() < 0.1:
+        path = path.replace("/", "\\", 1)
+    if rng.random() < 0.05:
+        cut = rng.randint(0, len(path))
+        path = path[:cut] + rng.choice("\t\n") + path[cut:]
+    if rng.random() < 0.3:
+        path += rng.choice(["?q=1", "?q=/search", "#/search", "#", "?", "/"])
+    return path
+
+
+PATH_RULES = [r for r in RULE_VECTORS["rules"] if r.get("path")]
+
+
+def _rule_input(rng: random.Random) -> str:
+    host = rng.choice(RULE_HOSTS)
+    if rng.random() < 0.35:  # near a path rule: its host, its path, and something after
+        rule = rng.choice(PATH_RULES)
+        host = rng.choice(["", "", "www.", "a."]) + rule["host"]
+        tail = rng.choice(["", "", "/", "/x", "x", "?q=1", "#f", "/../x", "/."])
+        return rng.choice(["https://", "//", ""]) + host + rule["path"] + tail
+    roll = rng.random()
+    if roll < 0.35:
+        host = rng.choice(["www.", "a.", "m.", "a.b.", "news.", "aws."]) + host
+    elif roll < 0.42:
+        host = rng.choice(["not", "x"]) + host + rng.choice(["", ".evil.example"])
+    elif roll < 0.47:
+        host = rng.choice(["127.0.0.1", "localhost", "[::1]", "", "a..b"])
+    if rng.random() < 0.1:
+        host = host.upper()
+    if rng.random() < 0.1:
+        host += rng.choice([":443", ":8080", "."])
+    if rng.random() < 0.1:
+        return host  # a bare host: no path is known
+    scheme = rng.choice(["https://", "https://", "http://", "//", "", "HTTPS://", "https://u@"])
+    path = _url_path(rng) if rng.random() < 0.85 else ""
+    if scheme == "" and path and path[0] not in "/\\?#":
+        path = "/" + path
+    return scheme + host + path
+
+
+def _python_rule(text: str, host_only: bool) -> dict | None:
+    try:
+        rule = RULES_COMPILED.match(text, host_only=host_only)
+    except ValueError:
+        return None
+    return rule and {"slug": rule.slug, "host": rule.host, "scope": rule.scope, "path": rule.path}
+
+
+RULES_COMPILED = HostRules(RULE_VECTORS["hosts"], RULE_VECTORS["rules"])
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not on PATH, so match.js cannot be run")
+def test_python_and_javascript_agree_on_random_urls_with_rules():
+    rng = random.Random(20261127)
+    inputs = [(_rule_input(rng), rng.random() < 0.1) for _ in range(1500)]
+    index = {"hosts": RULE_VECTORS["hosts"], "rules": RULE_VECTORS["rules"]}
+    completed = subprocess.run(
+        [NODE, str(RULES_CLI)],
+        input=json.dumps({"index": index, "inputs": inputs}),
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    javascript = json.loads(completed.stdout)
+    assert len(javascript) == len(inputs)
+
+    python = [
+        {"rule": _python_rule(text, host_only), "path": url_path(text)}
+        for text, host_only in inputs
+    ]
+    disagreements = [
+        (text, py, js)
+        for (text, _), py, js in zip(inputs, python, javascript, strict=True)
+        if py != js
+    ]
+    assert not disagreements, "\n".join(ascii(d) for d in disagreements[:20])
+
+    # The mix must reach every kind of rule and every outcome, or agreement would mean little.
+    found = [py["rule"] for py in python if py["rule"]]
+    assert len(found) >= 400 and len(inputs) - len(found) >= 400
+    kinds = {(r["scope"], bool(r["path"])) for r in found}
+    assert kinds == {("subdomains", False), ("subdomains", True), ("exact", False),
+                     ("exact", True)}
+    assert sum(1 for r in found if r["path"]) >= 200
+    assert sum(1 for py in python if py["path"] is None) >= 50

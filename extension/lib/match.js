@@ -323,8 +323,10 @@ export function isIpAddress(host) {
 
 /**
  * The slug of the longest listed host that `hostOrUrl` is or is under, or null. `hosts` maps
- * normalised hosts to slugs (the index's `hosts`). IP addresses, single labels and anything
- * that is not a valid host give null: an odd tab must never break the extension.
+ * normalised hosts to slugs (the index's `hosts`: plain rules only). IP addresses, single labels
+ * and anything that is not a valid host give null: an odd tab must never break the extension.
+ * For pages, use matchUrl(url, index): it also applies the index's exact and path rules and
+ * says which rule matched.
  */
 export function matchHost(hostOrUrl, hosts) {
   if (!hosts) return null;
@@ -346,6 +348,185 @@ export function matchHost(hostOrUrl, hosts) {
     // paid on a hit.
     if (typeof slug === 'string' && Object.prototype.hasOwnProperty.call(hosts, candidate)) {
       return slug;
+    }
+    candidate = candidate.slice(dot + 1);
+    dot = candidate.indexOf('.');
+  }
+  return null;
+}
+
+// --- rules: plain, exact-host and path-prefix ----------------------------------------------
+//
+// The index holds `hosts: {host: slug}` (plain rules: the host and every subdomain, any path)
+// and `rules: [{host, slug, scope?: 'exact', path?: '/search'}]` (the others). A rule's scope
+// is 'subdomains' (the default) or 'exact' (that host only); its path is '' (any path) or a
+// prefix that the URL's path must start with at a segment boundary: '/search' matches
+// '/search', '/search/about' and '/search?q=x', not '/searchengine'. As server/domains.py.
+
+export const SUBDOMAINS = 'subdomains';
+export const EXACT = 'exact';
+const MAX_PATH_LENGTH = 200;
+const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const SINGLE_DOT = new Set(['.', '%2e']);
+const DOUBLE_DOT = new Set(['..', '.%2e', '%2e.', '%2e%2e']);
+const TAB_NEWLINE = /[\t\n\r]/g;
+const QUERY_OR_FRAGMENT = /[?#]/;
+
+// Whether `path` is a prefix a curator may list (server/domains.py check_path says why not).
+function isListablePath(path) {
+  if (typeof path !== 'string' || !path.startsWith('/') || path === '/') return false;
+  if (path.length > MAX_PATH_LENGTH || !PATH_CHARS.test(path) || path.endsWith('/')) return false;
+  return path.slice(1).split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+function resolveDots(path) {
+  const segments = path.slice(1).split('/');
+  const out = [];
+  const last = segments.length - 1;
+  segments.forEach((segment, i) => {
+    const lowered = segment.toLowerCase();
+    if (DOUBLE_DOT.has(lowered)) {
+      out.pop();
+      if (i === last) out.push('');
+    } else if (SINGLE_DOT.has(lowered)) {
+      if (i === last) out.push('');
+    } else {
+      out.push(segment);
+    }
+  });
+  return `/${out.join('/')}`;
+}
+
+/**
+ * The path of a URL as the browser's URL parser gives it, for matching path rules: null when
+ * `text` is only a host (with or without a port), '/' for a URL without a path. Backslashes
+ * count as '/', tabs and newlines are dropped, '.' and '..' segments are resolved,
+ * percent-encoding is left as it is. The host is not checked here.
+ */
+export function urlPath(text) {
+  if (typeof text !== 'string') return null;
+  let s = text.replace(EDGE_SPACE, '');
+  const scheme = SCHEME.exec(s);
+  const isUrl = scheme !== null || s.startsWith('//');
+  if (scheme) s = s.slice(scheme[0].length);
+  else if (isUrl) s = s.slice(2);
+  const end = s.search(AUTHORITY_END);
+  if (end < 0) return isUrl ? '/' : null;
+  let rest = s.slice(end).replace(TAB_NEWLINE, '');
+  const cut = rest.search(QUERY_OR_FRAGMENT);
+  if (cut >= 0) rest = rest.slice(0, cut);
+  rest = rest.replaceAll('\\', '/');
+  return rest === '' ? '/' : resolveDots(rest);
+}
+
+function pathMatches(prefix, path) {
+  return path.startsWith(prefix) && (path.length === prefix.length || path[prefix.length] === '/');
+}
+
+// A valid rule of the index's `rules`, frozen, or null for anything malformed (skipped: an odd
+// entry must never break the extension; the server refuses it before it gets here).
+function readRule(item) {
+  if (item === null || typeof item !== 'object') return null;
+  const { host, slug } = item;
+  const scope = item.scope ?? SUBDOMAINS;
+  const path = item.path ?? '';
+  if (typeof host !== 'string' || typeof slug !== 'string' || slug === '') return null;
+  if (scope !== SUBDOMAINS && scope !== EXACT) return null;
+  if (path !== '' && !isListablePath(path)) return null;
+  try {
+    if (normalizeAnyHost(host) !== host || isNormalIp(host) || !host.includes('.')) return null;
+  } catch {
+    return null;
+  }
+  return Object.freeze({ slug, host, scope, path });
+}
+
+// The index's `rules`, by scope and host: {exact: Map, subdomains: Map}, each host holding
+// {paths (longest first), plain}. Compiled once per rules array.
+const compiledRules = new WeakMap();
+const NO_RULES = { exact: new Map(), subdomains: new Map() };
+
+function compileRules(rules) {
+  if (!Array.isArray(rules) || rules.length === 0) return NO_RULES;
+  let compiled = compiledRules.get(rules);
+  if (compiled) return compiled;
+  compiled = { exact: new Map(), subdomains: new Map() };
+  const seen = new Set();
+  for (const item of rules) {
+    const rule = readRule(item);
+    if (rule === null) continue;
+    const key = `${rule.host}${rule.path}`;
+    if (seen.has(key)) continue; // listed twice: the first one counts
+    seen.add(key);
+    const table = rule.scope === EXACT ? compiled.exact : compiled.subdomains;
+    let listed = table.get(rule.host);
+    if (!listed) {
+      listed = { paths: [], plain: null };
+      table.set(rule.host, listed);
+    }
+    if (rule.path) listed.paths.push(rule);
+    else listed.plain = rule;
+  }
+  for (const table of [compiled.exact, compiled.subdomains]) {
+    for (const listed of table.values()) {
+      listed.paths.sort((a, b) => b.path.length - a.path.length || (a.path < b.path ? -1 : 1));
+    }
+  }
+  compiledRules.set(rules, compiled);
+  return compiled;
+}
+
+function findRule(listed, path) {
+  if (path !== null) {
+    for (const rule of listed.paths) if (pathMatches(rule.path, path)) return rule;
+  }
+  return listed.plain;
+}
+
+/**
+ * The rule that a page URL (or a host) falls under, with its platform, or null:
+ * `{slug, host, scope, path}` where `host` is the listed host that matched, `scope` is
+ * 'subdomains' or 'exact' and `path` the rule's path prefix ('' for none).
+ *
+ * `index` is the index (or any object with its `hosts` and, optionally, `rules`); it is read,
+ * never changed, and its `rules` array is compiled once (do not change it in place). Most
+ * specific first: the rules for exactly the full host (a matching path rule, longest path
+ * first, then the exact rule); then, from the full host down to two labels, each listed host's
+ * rules for itself and its subdomains (a matching path rule, longest first, then the plain
+ * rule). A bare host, or `{hostOnly: true}`, is a lookup by host alone: path rules do not apply.
+ * Never throws: IP addresses, single labels and invalid input give null.
+ */
+export function matchUrl(hostOrUrl, index, { hostOnly = false } = {}) {
+  if (!index || typeof index !== 'object') return null;
+  let host = plainHost(hostOrUrl); // never an IP address
+  if (host === null) {
+    try {
+      host = normalizeAnyHost(hostOrUrl);
+    } catch {
+      return null;
+    }
+    if (isNormalIp(host)) return null;
+  }
+  let dot = host.indexOf('.');
+  if (dot < 0) return null;
+  const path = hostOnly ? null : urlPath(hostOrUrl);
+  const { exact, subdomains } = compileRules(index.rules);
+  const hosts = index.hosts && typeof index.hosts === 'object' ? index.hosts : {};
+  if (exact.size) {
+    const listed = exact.get(host);
+    const rule = listed ? findRule(listed, path) : null;
+    if (rule) return rule;
+  }
+  let candidate = host;
+  while (dot >= 0) {
+    if (subdomains.size) {
+      const listed = subdomains.get(candidate);
+      const rule = listed ? findRule(listed, path) : null;
+      if (rule) return rule;
+    }
+    const slug = hosts[candidate];
+    if (typeof slug === 'string' && Object.prototype.hasOwnProperty.call(hosts, candidate)) {
+      return { slug, host: candidate, scope: SUBDOMAINS, path: '' };
     }
     candidate = candidate.slice(dot + 1);
     dot = candidate.indexOf('.');
