@@ -52,7 +52,8 @@ def ensure_database(*, seed: bool = True) -> str:
         session = db.get_session()
         note = "database up to date"
         if seed and not session.scalar(select(func.count(Platform.id))):
-            report = import_dataset(session, load_dataset(), comment="seed")
+            seed_dir = current_app.config.get("BTF_SEED_DIR") or DATASET_DIR
+            report = import_dataset(session, load_dataset(seed_dir), comment="seed")
             session.commit()
             note = f"database seeded: {report.summary()}"
         index.rebuild(session)

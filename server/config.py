@@ -44,6 +44,24 @@ def _secret_key(folder: Path, production: bool) -> str:
     return path.read_text().strip()
 
 
+def scrape_settings() -> dict:
+    """The scrapers' settings (also part of load_config): what `behind-the-feed scrape` reads.
+
+    BTF_SCRAPE_DELAY: seconds between two requests to one host (a robots.txt Crawl-delay can
+    raise it); BTF_DSA_REPORTS: the JSON list of DSA reports to fetch; BTF_WAYBACK_LOOKUP: the
+    link checker asks the Wayback Machine for archived copies; BTF_WAYBACK_DELAY and
+    BTF_WAYBACK_CAPTURE_MAX: seconds between two Save Page Now requests, captures per run.
+    """
+    return {
+        "BTF_DATA_DIR": str(data_dir()),
+        "BTF_SCRAPE_DELAY": float(os.environ.get("BTF_SCRAPE_DELAY", "1") or 1),
+        "BTF_DSA_REPORTS": os.environ.get("BTF_DSA_REPORTS") or None,
+        "BTF_WAYBACK_LOOKUP": _flag("BTF_WAYBACK_LOOKUP", True),
+        "BTF_WAYBACK_DELAY": float(os.environ.get("BTF_WAYBACK_DELAY", "10") or 10),
+        "BTF_WAYBACK_CAPTURE_MAX": int(os.environ.get("BTF_WAYBACK_CAPTURE_MAX", "20") or 20),
+    }
+
+
 def load_config() -> dict:
     """Build the Flask config mapping from BTF_* variables."""
     folder = data_dir()
@@ -51,6 +69,7 @@ def load_config() -> dict:
     database_url = (os.environ.get("BTF_DATABASE_URL")
                     or f"sqlite:///{folder / 'behind-the-feed.sqlite'}")
     return {
+        **scrape_settings(),
         "BTF_PRODUCTION": production,
         "BTF_DATA_DIR": str(folder),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -59,6 +78,9 @@ def load_config() -> dict:
         "BTF_REVIEW_REQUIRED": _flag("BTF_REVIEW_REQUIRED", True),
         "BTF_PROXY_HOPS": int(os.environ.get("BTF_PROXY_HOPS", "0") or 0),
         "BTF_SEED_ON_START": _flag("BTF_SEED_ON_START", True),
+        # The dataset an empty database is seeded from: the shipped one unless told otherwise
+        # (a workshop or a deployment can start from its own export).
+        "BTF_SEED_DIR": os.environ.get("BTF_SEED_DIR") or None,
         "BTF_SUGGESTION_LIMIT": os.environ.get("BTF_SUGGESTION_LIMIT", "5 per minute;50 per day"),
         "BTF_LOGIN_LIMIT": os.environ.get("BTF_LOGIN_LIMIT", "5 per minute;30 per hour"),
         "RATELIMIT_STORAGE_URI": os.environ.get("BTF_RATELIMIT_STORAGE", "memory://"),

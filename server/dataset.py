@@ -29,10 +29,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import domains
 from .models import (
+    ACTION_KINDS,
     EVIDENCE,
     KINDS,
     PAY_PERIODS,
+    PAY_QUALIFIERS,
     STATUSES,
+    WORKERS_BASES,
     Claim,
     ClaimTranslation,
     Domain,
@@ -102,6 +105,70 @@ class SourceRecord(_Strict):
     quote = fields.String(required=True, validate=[validate.Length(min=1), _quote])
     language = fields.String(load_default="en", validate=validate.Regexp(r"^[a-z]{2,3}$"))
     is_copy = fields.Boolean(load_default=False)
+    archive_url = fields.String(validate=[validate.Length(max=2000), _http_url])
+
+    @post_load
+    def _no_empty_archive(self, data: dict, **_kw) -> dict:
+        # A source without an archived copy is written without the key, so files stay canonical.
+        if not data.get("archive_url"):
+            data.pop("archive_url", None)
+        return data
+
+
+def _translations() -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[a-z]{2}$")),
+        values=fields.String(validate=validate.Length(min=1, max=1000)),
+        load_default=dict,
+    )
+
+
+class ResponseRecord(_Strict):
+    """What a company said in reply to a claim, as reported."""
+
+    by = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    translations = _translations()
+    source = fields.Nested(SourceRecord, required=True)
+
+
+class ActionRecord(_Strict):
+    """Something a person can do about a platform or vendor."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(ACTION_KINDS))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    url = fields.String(required=True, validate=[validate.Length(max=2000), _http_url])
+    description = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    translations = _translations()
+    source = fields.Nested(SourceRecord, allow_none=True, load_default=None)
+
+
+class PeriodRecord(_Strict):
+    start = fields.String(required=True, validate=_partial_date)
+    end = fields.String(allow_none=True, load_default=None, validate=_partial_date)
+
+
+class ModeratorsRecord(_Strict):
+    """Human moderators a platform reports for one language (DSA Article 42)."""
+
+    language = fields.String(
+        required=True, validate=validate.Regexp(r"^(?:[a-z]{2}|total|none)$"))
+    count = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    period = fields.Nested(PeriodRecord, required=True)
+    period_label = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    internal = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0))
+    external = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0))
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=300))
+    source = fields.Nested(SourceRecord, required=True)
+
+
+class SiteRecord(_Strict):
+    """A place where a vendor does the work."""
+
+    city = fields.String(validate=validate.Length(min=1, max=120))
+    country = fields.String(required=True, validate=_country)
+    period = fields.Nested(PeriodRecord, allow_none=True, load_default=None)
+    source = fields.Nested(SourceRecord, required=True)
 
 
 class LocationRecord(_Strict):
@@ -122,6 +189,7 @@ class PayRecord(_Strict):
         required=True, validate=validate.OneOf(sorted(CURRENCIES), error="Not an ISO 4217 code.")
     )
     per = fields.String(required=True, validate=validate.OneOf(PAY_PERIODS))
+    qualifier = fields.String(required=True, validate=validate.OneOf(PAY_QUALIFIERS))
 
 
 class ObservedRecord(_Strict):
@@ -133,24 +201,23 @@ class ClaimRecord(_Strict):
     id = fields.String(required=True, validate=[validate.Length(max=120), validate.Regexp(SLUG)])
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     summary = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    translations = fields.Dict(
-        keys=fields.String(validate=validate.Regexp(r"^[a-z]{2}$")),
-        values=fields.String(validate=validate.Length(min=1, max=1000)),
-        load_default=dict,
-    )
+    translations = _translations()
     platforms = fields.List(
         fields.String(validate=validate.Regexp(SLUG)), required=True,
         validate=validate.Length(min=1),
     )
-    vendor = fields.String(allow_none=True, load_default=None)
+    vendors = fields.List(fields.String(validate=validate.Regexp(SLUG)), load_default=list)
     locations = fields.List(fields.Nested(LocationRecord), load_default=list)
     workers = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0))
+    workers_basis = fields.String(allow_none=True, load_default=None,
+                                  validate=validate.OneOf(WORKERS_BASES))
     pay = fields.Nested(PayRecord, allow_none=True, load_default=None)
     observed = fields.Nested(ObservedRecord, allow_none=True, load_default=None)
     evidence = fields.String(required=True, validate=validate.OneOf(EVIDENCE))
     status = fields.String(load_default="draft", validate=validate.OneOf(STATUSES))
     last_verified = fields.Date(allow_none=True, load_default=None)
     sources = fields.List(fields.Nested(SourceRecord), load_default=list)
+    responses = fields.List(fields.Nested(ResponseRecord), load_default=list)
 
     @validates_schema
     def _published_needs_source(self, data: dict, **_kw) -> None:
@@ -158,6 +225,44 @@ class ClaimRecord(_Strict):
             raise ValidationError("A published claim needs at least one source.", "sources")
         if len(set(data.get("platforms", []))) != len(data.get("platforms", [])):
             raise ValidationError("A platform is listed twice.", "platforms")
+        if len(set(data.get("vendors", []))) != len(data.get("vendors", [])):
+            raise ValidationError("A vendor is listed twice.", "vendors")
+        if data.get("workers") is not None and not data.get("workers_basis"):
+            raise ValidationError(
+                "Say what was counted: employed, contracted, registered, active or estimated.",
+                "workers_basis")
+        if data.get("workers") is None and data.get("workers_basis"):
+            raise ValidationError("A basis needs a head count.", "workers_basis")
+
+
+class DomainRuleRecord(_Strict):
+    """A host rule narrower than "the host and its subdomains"."""
+
+    host = fields.String(required=True, validate=validate.Length(min=1, max=253))
+    scope = fields.String(validate=validate.OneOf(["exact"]))
+    path = fields.String(validate=[validate.Length(min=2, max=200),
+                                   validate.Regexp(r"^/[^\s?#]*[^/\s?#]$",
+                                                   error="A path starts with / and has no "
+                                                         "query, fragment or final slash.")])
+
+    @validates_schema
+    def _one_narrowing(self, data: dict, **_kw) -> None:
+        if ("scope" in data) == ("path" in data):
+            raise ValidationError("Give either scope: exact or a path, not both.", "host")
+
+
+class DomainField(fields.Field):
+    """A plain host string, or an exact-host or path rule object."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict):
+            return DomainRuleRecord().load(value)
+        raise ValidationError("A host name, or an object with host and scope or path.")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
 
 
 class PlatformRecord(_Strict):
@@ -165,8 +270,10 @@ class PlatformRecord(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     owner = fields.String(load_default="", validate=validate.Length(max=200))
     hq_country = fields.String(allow_none=True, load_default=None, validate=_country)
-    description = fields.String(load_default="")
-    domains = fields.List(fields.String(), load_default=list)
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    domains = fields.List(DomainField(), load_default=list)
+    actions = fields.List(fields.Nested(ActionRecord), load_default=list)
+    moderators = fields.List(fields.Nested(ModeratorsRecord), load_default=list)
     claims = fields.List(fields.Nested(ClaimRecord), load_default=list)
 
 
@@ -175,7 +282,13 @@ class VendorRecord(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     hq_country = fields.String(allow_none=True, load_default=None, validate=_country)
     website = fields.String(allow_none=True, load_default=None, validate=_http_url)
-    description = fields.String(load_default="")
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    wikidata = fields.String(allow_none=True, load_default=None,
+                             validate=validate.Regexp(r"^Q[1-9]\d*$"))
+    opencorporates = fields.String(allow_none=True, load_default=None,
+                                   validate=validate.Regexp(r"^[a-z]{2}(?:_[a-z]{2})?/\S+$"))
+    sites = fields.List(fields.Nested(SiteRecord), load_default=list)
+    actions = fields.List(fields.Nested(ActionRecord), load_default=list)
 
 
 # --- record form (entity -> plain dict in file order) -------------------------------------------
@@ -195,6 +308,7 @@ def source_record(source: Source) -> dict[str, Any]:
         "quote": source.quote,
         "language": source.language,
         "is_copy": source.is_copy,
+        **({"archive_url": source.archive_url} if source.archive_url else {}),
     }
 
 
@@ -202,7 +316,7 @@ def claim_record(claim: Claim) -> dict[str, Any]:
     pay = None
     if claim.pay_amount is not None:
         pay = {"amount": _number(claim.pay_amount), "currency": claim.pay_currency,
-               "per": claim.pay_per}
+               "per": claim.pay_per, "qualifier": claim.pay_qualifier}
     observed = None
     if claim.observed_start:
         observed = {"start": claim.observed_start, "end": claim.observed_end}
@@ -212,19 +326,36 @@ def claim_record(claim: Claim) -> dict[str, Any]:
         "summary": claim.summary,
         "translations": {t.language: t.summary for t in claim.translations},
         "platforms": [p.slug for p in claim.platforms],
-        "vendor": claim.vendor.slug if claim.vendor else None,
+        "vendors": [v.slug for v in claim.vendors],
         "locations": [
             {"country": loc["country"], **({"city": loc["city"]} if loc.get("city") else {})}
             for loc in claim.locations or []
         ],
         "workers": claim.workers,
+        "workers_basis": claim.workers_basis,
         "pay": pay,
         "observed": observed,
         "evidence": claim.evidence,
         "status": claim.status,
         "last_verified": claim.last_verified.isoformat() if claim.last_verified else None,
         "sources": [source_record(s) for s in claim.sources],
+        "responses": list(claim.responses or []),
     }
+
+
+def domain_record(domain: Domain) -> str | dict[str, str]:
+    """A host rule as the files write it: a plain host, or an object for a narrower rule."""
+    if domain.path:
+        return {"host": domain.host, "path": domain.path}
+    if domain.scope == "exact":
+        return {"host": domain.host, "scope": "exact"}
+    return domain.host
+
+
+def domain_sort_key(rule: str | dict[str, str]) -> tuple[str, str, str]:
+    if isinstance(rule, str):
+        return (rule, "", "")
+    return (rule["host"], rule.get("path", ""), rule.get("scope", ""))
 
 
 def platform_record(platform: Platform, claims: list[Claim] | None = None) -> dict[str, Any]:
@@ -234,7 +365,9 @@ def platform_record(platform: Platform, claims: list[Claim] | None = None) -> di
         "owner": platform.owner,
         "hq_country": platform.hq_country,
         "description": platform.description,
-        "domains": sorted(d.host for d in platform.domains),
+        "domains": sorted((domain_record(d) for d in platform.domains), key=domain_sort_key),
+        "actions": list(platform.actions or []),
+        "moderators": list(platform.moderators or []),
     }
     if claims is not None:
         record["claims"] = [claim_record(c) for c in claims]
@@ -248,6 +381,10 @@ def vendor_record(vendor: Vendor) -> dict[str, Any]:
         "hq_country": vendor.hq_country,
         "website": vendor.website,
         "description": vendor.description,
+        "wikidata": vendor.wikidata,
+        "opencorporates": vendor.opencorporates,
+        "sites": list(vendor.sites or []),
+        "actions": list(vendor.actions or []),
     }
 
 
@@ -357,7 +494,9 @@ def _cross_checks(dataset: Dataset) -> list[str]:
     claim_ids: set[str] = set()
     for platform in dataset.platforms:
         filename = f"{platform['slug']}.json"
-        for host in platform["domains"]:
+        for rule in platform["domains"]:
+            host = rule if isinstance(rule, str) else rule["host"]
+            path = "" if isinstance(rule, str) else rule.get("path", "")
             try:
                 listed = domains.check_listable(host)
             except ValueError as exc:
@@ -365,9 +504,12 @@ def _cross_checks(dataset: Dataset) -> list[str]:
                 continue
             if listed != host:
                 errors.append(f"{filename}: domains: {host}: write it as {listed}")
-            if listed in hosts:
-                errors.append(f"{filename}: domains: {host}: already listed for {hosts[listed]}")
-            hosts[listed] = platform["slug"]
+            if (listed, path) in hosts:
+                errors.append(f"{filename}: domains: {host}{path}: already listed for "
+                              f"{hosts[listed, path]}")
+            hosts[listed, path] = platform["slug"]
+        if platform["domains"] != sorted(platform["domains"], key=domain_sort_key):
+            errors.append(f"{filename}: domains: keep the list sorted by host, then path")
         for claim in platform["claims"]:
             where = f"{filename}: claim {claim['id']}"
             if claim["id"] in claim_ids:
@@ -378,8 +520,9 @@ def _cross_checks(dataset: Dataset) -> list[str]:
             for slug in claim["platforms"]:
                 if slug not in platform_slugs:
                     errors.append(f"{where}: platforms: unknown platform {slug!r}")
-            if claim["vendor"] is not None and claim["vendor"] not in vendor_slugs:
-                errors.append(f"{where}: vendor: unknown vendor {claim['vendor']!r}")
+            for slug in claim["vendors"]:
+                if slug not in vendor_slugs:
+                    errors.append(f"{where}: vendors: unknown vendor {slug!r}")
     return errors
 
 
@@ -414,6 +557,8 @@ def apply_claim_record(session: Session, claim: Claim, record: dict[str, Any]) -
     claim.evidence = record["evidence"]
     claim.status = record["status"]
     claim.workers = record.get("workers")
+    claim.workers_basis = record.get("workers_basis")
+    claim.responses = list(record.get("responses") or [])
     claim.locations = [
         {"country": loc["country"], **({"city": loc["city"]} if loc.get("city") else {})}
         for loc in record.get("locations") or []
@@ -422,6 +567,7 @@ def apply_claim_record(session: Session, claim: Claim, record: dict[str, Any]) -
     claim.pay_amount = Decimal(str(pay["amount"])) if pay else None
     claim.pay_currency = pay["currency"] if pay else None
     claim.pay_per = pay["per"] if pay else None
+    claim.pay_qualifier = pay["qualifier"] if pay else None
     observed = record.get("observed")
     claim.observed_start = observed["start"] if observed else None
     claim.observed_end = observed.get("end") if observed else None
@@ -429,10 +575,11 @@ def apply_claim_record(session: Session, claim: Claim, record: dict[str, Any]) -
     if isinstance(last_verified, str):
         last_verified = dt.date.fromisoformat(last_verified)
     claim.last_verified = last_verified
-    vendor_slug = record.get("vendor")
-    claim.vendor = (
-        session.scalar(select(Vendor).where(Vendor.slug == vendor_slug)) if vendor_slug else None
-    )
+    wanted_vendors = list(record.get("vendors") or [])
+    vendors = {
+        v.slug: v for v in session.scalars(select(Vendor).where(Vendor.slug.in_(wanted_vendors)))
+    } if wanted_vendors else {}
+    claim.vendors = [vendors[slug] for slug in wanted_vendors]
     platforms = {
         p.slug: p
         for p in session.scalars(select(Platform).where(Platform.slug.in_(record["platforms"])))
@@ -448,7 +595,7 @@ def apply_claim_record(session: Session, claim: Claim, record: dict[str, Any]) -
     kept = []
     for position, item in enumerate(record.get("sources") or []):
         wanted = _source_defaults(item)
-        source = next((s for s in unused if source_record(s) == wanted), None)
+        source = next((s for s in unused if _source_defaults(source_record(s)) == wanted), None)
         if source is None:
             source = Source(**wanted)
         else:
@@ -458,11 +605,26 @@ def apply_claim_record(session: Session, claim: Claim, record: dict[str, Any]) -
     claim.sources = kept
 
 
+def apply_domain_rules(current: list[Domain], rules: list) -> list[Domain]:
+    """The Domain rows for `rules`, reusing the rows that are unchanged."""
+    by_key = {(d.host, d.path): d for d in current}
+    rows = []
+    for rule in rules:
+        host = rule if isinstance(rule, str) else rule["host"]
+        path = "" if isinstance(rule, str) else rule.get("path", "")
+        scope = "exact" if isinstance(rule, dict) and rule.get("scope") == "exact" else "subdomains"
+        row = by_key.get((host, path)) or Domain(host=host, path=path)
+        row.scope = scope
+        rows.append(row)
+    return rows
+
+
 def _source_defaults(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "url": record["url"], "title": record["title"], "publisher": record["publisher"],
         "published": record.get("published"), "quote": record["quote"],
         "language": record.get("language", "en"), "is_copy": record.get("is_copy", False),
+        "archive_url": record.get("archive_url"),
     }
 
 
@@ -511,7 +673,8 @@ def import_dataset(
             vendors[record["slug"]] = vendor
         else:
             vendor.version += 1
-        _apply_simple(vendor, record, ("slug", "name", "hq_country", "website", "description"))
+        _apply_simple(vendor, record, ("slug", "name", "hq_country", "website", "description",
+                                       "wikidata", "opencorporates", "sites", "actions"))
         vendor.updated_at = now
         session.flush()
         _note(report, "vendor", record["slug"], before)
@@ -534,9 +697,9 @@ def import_dataset(
             platforms[record["slug"]] = platform
         else:
             platform.version += 1
-        _apply_simple(platform, record, ("slug", "name", "owner", "hq_country", "description"))
-        current = {d.host: d for d in platform.domains}
-        platform.domains = [current.get(h) or Domain(host=h) for h in record["domains"]]
+        _apply_simple(platform, record, ("slug", "name", "owner", "hq_country", "description",
+                                         "actions", "moderators"))
+        platform.domains = apply_domain_rules(platform.domains, record["domains"])
         platform.updated_at = now
         session.flush()
         _note(report, "platform", record["slug"], before)
@@ -546,7 +709,7 @@ def import_dataset(
     claims = {
         c.key: c for c in session.scalars(select(Claim).options(
             selectinload(Claim.platforms), selectinload(Claim.sources),
-            selectinload(Claim.translations), selectinload(Claim.vendor)))
+            selectinload(Claim.translations), selectinload(Claim.vendors)))
     }
     for record in dataset.claims:
         record = _normalised(record)
@@ -582,7 +745,7 @@ def collect(session: Session, *, published_only: bool = True) -> Dataset:
     claims = session.scalars(
         select(Claim)
         .options(selectinload(Claim.platforms), selectinload(Claim.sources),
-                 selectinload(Claim.translations), selectinload(Claim.vendor))
+                 selectinload(Claim.translations), selectinload(Claim.vendors))
         .order_by(Claim.id)
     ).all()
     by_platform: dict[int, list[Claim]] = {}

@@ -50,7 +50,7 @@ def build_export(session: Session) -> dict[str, Any]:
         select(Claim)
         .where(Claim.status == "published")
         .options(selectinload(Claim.platforms), selectinload(Claim.sources),
-                 selectinload(Claim.translations), selectinload(Claim.vendor))
+                 selectinload(Claim.translations), selectinload(Claim.vendors))
         .order_by(Claim.id)
     ).all()
     platform_ids = {p.id for c in claims for p in c.platforms}
@@ -58,8 +58,7 @@ def build_export(session: Session) -> dict[str, Any]:
         select(Platform).where(Platform.id.in_(platform_ids))
         .options(selectinload(Platform.domains)).order_by(Platform.slug)
     ).all()
-    vendors = sorted({c.vendor.id: c.vendor for c in claims if c.vendor}.values(),
-                     key=lambda v: v.slug)
+    vendors = sorted({v.id: v for c in claims for v in c.vendors}.values(), key=lambda v: v.slug)
     # The data's date is the latest verification of what is published: it follows from the
     # content alone, so every worker, and a restored backup, builds the same bytes.
     verified = [c.last_verified for c in claims if c.last_verified]
@@ -95,6 +94,7 @@ class Snapshot:
                 self.claims_by_platform.setdefault(slug, []).append(claim)
         self.hosts = {
             host: p["slug"] for p in export["platforms"] for host in p["domains"]
+            if isinstance(host, str)
         }
         # match_host on host -> host answers which listed host a visited host falls under.
         self.listed_hosts = {host: host for host in self.hosts}
@@ -145,10 +145,12 @@ class Snapshot:
         view = dict(claim)
         view["summary"] = claim["translations"].get(language, claim["summary"])
         view["language"] = language if language in claim["translations"] else "en"
-        vendor = self.vendors.get(claim["vendor"]) if claim["vendor"] else None
-        view["vendor"] = (
-            {k: vendor[k] for k in ("slug", "name", "hq_country", "website")} if vendor else None
-        )
+        view["vendors"] = [
+            {k: self.vendors[slug][k] for k in ("slug", "name", "hq_country", "website")}
+            for slug in claim["vendors"]
+        ]
+        # The first vendor, as version 1 clients read it.
+        view["vendor"] = view["vendors"][0] if view["vendors"] else None
         return view
 
     def platform_detail(self, slug: str, language: str) -> dict[str, Any]:

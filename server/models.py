@@ -41,6 +41,12 @@ PAY_PERIODS = ("hour", "day", "week", "month", "year")
 ROLES = ("contributor", "curator", "admin")
 CHECK_STATUSES = ("ok", "broken", "moved")
 PROPOSAL_STATUSES = ("new", "accepted", "dismissed")
+REVISION_ACTIONS = ("create", "update", "status", "revert", "delete", "check", "publish")
+WORKERS_BASES = ("employed", "contracted", "registered", "active", "estimated")
+PAY_QUALIFIERS = ("exact", "about", "up_to", "as_little_as", "at_least")
+DOMAIN_SCOPES = ("subdomains", "exact")
+ACTION_KINDS = ("worker_organisation", "rating", "complaint", "research")
+PENDING_STATUSES = ("pending", "changes_requested", "published", "rejected", "withdrawn")
 
 
 def utcnow() -> dt.datetime:
@@ -58,6 +64,14 @@ claim_platforms = Table(
     Base.metadata,
     Column("claim_id", ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
     Column("platform_id", ForeignKey("platforms.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+claim_vendors = Table(
+    "claim_vendors",
+    Base.metadata,
+    Column("claim_id", ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("vendor_id", ForeignKey("vendors.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, nullable=False, default=0),
 )
 
@@ -80,6 +94,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20), default="contributor")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of every session's identity: changing it (logout, password change) ends them all.
+    session_token: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
@@ -114,12 +130,16 @@ class Platform(Base):
     owner: Mapped[str] = mapped_column(String(200), default="")
     hq_country: Mapped[str | None] = mapped_column(String(2))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Curated with the platform and reviewed with it: lists of records as in the dataset files.
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    moderators: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     domains: Mapped[list[Domain]] = relationship(
-        back_populates="platform", cascade="all, delete-orphan", order_by="Domain.host"
+        back_populates="platform", cascade="all, delete-orphan",
+        order_by="(Domain.host, Domain.path)",
     )
     claims: Mapped[list[Claim]] = relationship(
         secondary=claim_platforms, back_populates="platforms", viewonly=True
@@ -132,10 +152,19 @@ class Domain(Base):
     __tablename__ = "domains"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    host: Mapped[str] = mapped_column(String(253), unique=True)
+    host: Mapped[str] = mapped_column(String(253))
+    # "subdomains": the host and every subdomain; "exact": that host only.
+    scope: Mapped[str] = mapped_column(String(12), default="subdomains")
+    # A URL path prefix ("/search"), or "" for the whole host.
+    path: Mapped[str] = mapped_column(String(200), default="")
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
 
     platform: Mapped[Platform] = relationship(back_populates="domains")
+
+    __table_args__ = (
+        UniqueConstraint("host", "path"),
+        CheckConstraint(f"scope IN {DOMAIN_SCOPES!r}", name="scope"),
+    )
 
 
 class Vendor(Base):
@@ -147,11 +176,18 @@ class Vendor(Base):
     hq_country: Mapped[str | None] = mapped_column(String(2))
     website: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
+    wikidata: Mapped[str | None] = mapped_column(String(20))
+    opencorporates: Mapped[str | None] = mapped_column(String(80))
+    # Curated with the vendor: lists of records as in vendors.json.
+    sites: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    claims: Mapped[list[Claim]] = relationship(back_populates="vendor")
+    claims: Mapped[list[Claim]] = relationship(
+        secondary=claim_vendors, back_populates="vendors", viewonly=True
+    )
 
     __mapper_args__ = {"version_id_col": version, **_versioned()}
 
@@ -163,12 +199,15 @@ class Claim(Base):
     key: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text)
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
     locations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     workers: Mapped[int | None] = mapped_column(Integer)
+    workers_basis: Mapped[str | None] = mapped_column(String(12))
     pay_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     pay_currency: Mapped[str | None] = mapped_column(String(3))
     pay_per: Mapped[str | None] = mapped_column(String(10))
+    pay_qualifier: Mapped[str | None] = mapped_column(String(14))
+    # What the companies said in reply, as reported: records as in the dataset files.
+    responses: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     observed_start: Mapped[str | None] = mapped_column(String(10))
     observed_end: Mapped[str | None] = mapped_column(String(10))
     evidence: Mapped[str] = mapped_column(String(30))
@@ -181,7 +220,9 @@ class Claim(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    vendor: Mapped[Vendor | None] = relationship(back_populates="claims")
+    vendors: Mapped[list[Vendor]] = relationship(
+        secondary=claim_vendors, back_populates="claims", order_by=claim_vendors.c.position
+    )
     platforms: Mapped[list[Platform]] = relationship(
         secondary=claim_platforms, back_populates="claims", order_by=claim_platforms.c.position
     )
@@ -198,8 +239,17 @@ class Claim(Base):
         CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
         CheckConstraint(f"evidence IN {EVIDENCE!r}", name="evidence"),
         CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        CheckConstraint(f"workers_basis IS NULL OR workers_basis IN {WORKERS_BASES!r}",
+                        name="workers_basis"),
+        CheckConstraint(f"pay_qualifier IS NULL OR pay_qualifier IN {PAY_QUALIFIERS!r}",
+                        name="pay_qualifier"),
     )
     __mapper_args__ = {"version_id_col": version, **_versioned()}
+
+    @property
+    def vendor(self) -> Vendor | None:
+        """The first named vendor (the one the claim is mostly about), if any."""
+        return self.vendors[0] if self.vendors else None
 
     def translation(self, language: str) -> str | None:
         for item in self.translations:
@@ -238,6 +288,12 @@ class Source(Base):
     check_status: Mapped[str | None] = mapped_column(String(10))
     final_url: Mapped[str | None] = mapped_column(String(2000))
     check_detail: Mapped[str | None] = mapped_column(Text)
+    archive_url: Mapped[str | None] = mapped_column(String(2000))
+    # None: not checked, or the page could not tell (paywall, PDF, robots, fetch error).
+    quote_found: Mapped[bool | None] = mapped_column(Boolean)
+    quote_excerpt: Mapped[str | None] = mapped_column(Text)
+    page_published: Mapped[str | None] = mapped_column(String(10))
+    date_mismatch: Mapped[bool] = mapped_column(Boolean, default=False)
 
     claim: Mapped[Claim] = relationship(back_populates="sources")
 
@@ -260,7 +316,7 @@ class Revision(Base):
 
     __table_args__ = (
         CheckConstraint(
-            "action IN ('create', 'update', 'status', 'revert', 'delete')", name="action"
+            f"action IN {REVISION_ACTIONS!r}", name="action"
         ),
     )
 
@@ -302,13 +358,62 @@ class Collection(Base):
     )
 
 
-# The order of a claim's platforms matters (the first is where the claim is filed), but a plain
-# many-to-many relationship does not write it: store each list's order after every flush.
+class PendingChange(Base):
+    """An edit of a published entity waiting for review; the live version stays as it is.
+
+    `record` is the whole proposed record (the same form as the dataset files); publishing
+    applies it to the entity, rejecting leaves the entity untouched.
+    """
+
+    __tablename__ = "pending_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    # The entity's version the change was made against: a stale base is a conflict on publish.
+    base_version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20), default="update")
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    comment: Mapped[str | None] = mapped_column(Text)
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+    __table_args__ = (CheckConstraint(f"status IN {PENDING_STATUSES!r}", name="status"),)
+    __mapper_args__ = {"version_id_col": version, **_versioned()}
+
+
+class Publication(Base):
+    """One row per change to the public record, in order.
+
+    App hosts sharing a database compare the newest id with their snapshot's to learn of a
+    publish, and patch their snapshot with the entities named since.
+    """
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(20))
+    entity_key: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The order of a claim's platforms (the first is where the claim is filed) and vendors matters,
+# but a plain many-to-many relationship does not write it: store each list's order after every flush.
 @event.listens_for(Session, "before_flush")
 def _remember_platform_order(session: Session, _context, _instances) -> None:
     pending = session.info.setdefault("claim_platform_order", {})
     for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, Claim) and inspect(obj).attrs.platforms.history.has_changes():
+        if isinstance(obj, Claim) and (inspect(obj).attrs.platforms.history.has_changes()
+                                       or inspect(obj).attrs.vendors.history.has_changes()):
             pending[id(obj)] = obj
 
 
@@ -321,5 +426,12 @@ def _write_platform_order(session: Session, _context) -> None:
                 update(claim_platforms)
                 .where(claim_platforms.c.claim_id == claim.id,
                        claim_platforms.c.platform_id == platform.id)
+                .values(position=position)
+            )
+        for position, vendor in enumerate(claim.vendors):
+            session.connection().execute(
+                update(claim_vendors)
+                .where(claim_vendors.c.claim_id == claim.id,
+                       claim_vendors.c.vendor_id == vendor.id)
                 .values(position=position)
             )

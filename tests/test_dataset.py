@@ -75,7 +75,7 @@ def test_bad_file_error_names_file_entry_and_field(tmp_path):
 @pytest.mark.parametrize("change, expected", [
     (lambda d: d["domains"].append("com"), "domains: com:"),
     (lambda d: d["domains"].append("youtube.com"), "already listed for"),
-    (lambda d: d["claims"][0].update(vendor="no-such-vendor"), "unknown vendor"),
+    (lambda d: d["claims"][0].update(vendors=["no-such-vendor"]), "unknown vendor"),
     (lambda d: d["claims"][0]["sources"][0].update(quote="word " * 41), "at most 40 words"),
     (lambda d: d["claims"][0].update(sources=[]), "needs at least one source"),
 ])

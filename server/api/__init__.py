@@ -128,7 +128,7 @@ class PlatformDetail(MethodView):
 
 
 def _vendor_item(snapshot: index.Snapshot, slug: str) -> dict:
-    claims = [c for c in snapshot.export["claims"] if c["vendor"] == slug]
+    claims = [c for c in snapshot.export["claims"] if slug in c["vendors"]]
     platforms = sorted({p for c in claims for p in c["platforms"]})
     return {**snapshot.vendors[slug], "platforms": platforms, "total": len(claims)}
 
@@ -153,7 +153,7 @@ class VendorDetail(MethodView):
             abort(404, message=f"No vendor is called {slug!r}.")
         lang = language()
         claims = [snapshot.claim_view(c, lang) for c in snapshot.export["claims"]
-                  if c["vendor"] == slug]
+                  if slug in c["vendors"]]
         return {**_vendor_item(snapshot, slug), "claims": claims}
 
 
@@ -170,8 +170,8 @@ class ExportJson(MethodView):
 
 
 CSV_COLUMNS = [
-    "id", "kind", "platforms", "vendor", "countries", "cities", "workers", "pay_amount",
-    "pay_currency", "pay_per", "observed_start", "observed_end", "evidence", "last_verified",
+    "id", "kind", "platforms", "vendors", "countries", "cities", "workers", "workers_basis",
+    "pay_amount", "pay_currency", "pay_per", "pay_qualifier", "observed_start", "observed_end", "evidence", "last_verified",
     "summary", "summary_fr", "source_urls", "source_publishers", "source_dates", "licence",
 ]
 
@@ -191,11 +191,12 @@ class ExportCsv(MethodView):
             pay = c["pay"] or {}
             observed = c["observed"] or {}
             writer.writerow([
-                c["id"], c["kind"], ";".join(c["platforms"]), c["vendor"] or "",
+                c["id"], c["kind"], ";".join(c["platforms"]), ";".join(c["vendors"]),
                 ";".join(loc["country"] for loc in c["locations"]),
                 ";".join(loc.get("city") or "" for loc in c["locations"]),
-                "" if c["workers"] is None else c["workers"], pay.get("amount", ""),
-                pay.get("currency", ""), pay.get("per", ""), observed.get("start", ""),
+                "" if c["workers"] is None else c["workers"], c["workers_basis"] or "",
+                pay.get("amount", ""), pay.get("currency", ""), pay.get("per", ""),
+                pay.get("qualifier", ""), observed.get("start", ""),
                 observed.get("end") or "", c["evidence"], c["last_verified"] or "",
                 c["summary"], c["translations"].get("fr", ""),
                 " ".join(s["url"] for s in c["sources"]),

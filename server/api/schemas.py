@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..models import EVIDENCE, KINDS, PAY_PERIODS
+from ..models import EVIDENCE, KINDS, PAY_PERIODS, PAY_QUALIFIERS, WORKERS_BASES
 
 LANGUAGE = fields.String(
     validate=validate.Length(max=35),
@@ -79,6 +79,8 @@ class Pay(ma.Schema):
     amount = fields.Float(required=True)
     currency = fields.String(required=True)
     per = fields.String(required=True, validate=validate.OneOf(PAY_PERIODS))
+    qualifier = fields.String(required=True, validate=validate.OneOf(PAY_QUALIFIERS),
+                              metadata={"description": "How the source puts the amount"})
 
 
 class Observed(ma.Schema):
@@ -94,6 +96,14 @@ class SourceSchema(ma.Schema):
     quote = fields.String(required=True)
     language = fields.String(required=True)
     is_copy = fields.Boolean(required=True)
+    archive_url = fields.String(metadata={"description": "An archived copy, when there is one"})
+
+
+class ResponseSchema(ma.Schema):
+    by = fields.String(required=True)
+    summary = fields.String(required=True)
+    translations = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    source = fields.Nested(SourceSchema, required=True)
 
 
 class VendorRef(ma.Schema):
@@ -111,20 +121,25 @@ class _ClaimBase(ma.Schema):
     platforms = fields.List(fields.String(), required=True)
     locations = fields.List(fields.Nested(Location), required=True)
     workers = fields.Integer(required=True, allow_none=True)
+    workers_basis = fields.String(required=True, allow_none=True,
+                                  validate=validate.OneOf(WORKERS_BASES))
     pay = fields.Nested(Pay, required=True, allow_none=True)
     observed = fields.Nested(Observed, required=True, allow_none=True)
     evidence = fields.String(required=True, validate=validate.OneOf(EVIDENCE))
     last_verified = fields.String(required=True, allow_none=True)
     sources = fields.List(fields.Nested(SourceSchema), required=True)
+    responses = fields.List(fields.Nested(ResponseSchema), required=True)
 
 
 class ClaimSchema(_ClaimBase):
-    vendor = fields.Nested(VendorRef, required=True, allow_none=True)
+    vendors = fields.List(fields.Nested(VendorRef), required=True)
+    vendor = fields.Nested(VendorRef, required=True, allow_none=True,
+                           metadata={"description": "The first of `vendors` (version 1 clients)"})
     language = fields.String(required=True, metadata={"description": "Language of `summary`"})
 
 
 class ExportClaimSchema(_ClaimBase):
-    vendor = fields.String(required=True, allow_none=True)
+    vendors = fields.List(fields.String(), required=True)
 
 
 class PlatformBase(ma.Schema):
@@ -133,7 +148,9 @@ class PlatformBase(ma.Schema):
     owner = fields.String(required=True)
     hq_country = fields.String(required=True, allow_none=True)
     description = fields.String(required=True)
-    domains = fields.List(fields.String(), required=True)
+    domains = fields.List(fields.Raw(), required=True, metadata={
+        "description": "Host rules: a host (with its subdomains), or {host, scope: exact} or "
+                       "{host, path}"})
 
 
 class PlatformListItem(PlatformBase):

@@ -36,7 +36,7 @@ def _claim_or_404(claim_id: int) -> Claim:
     claim = get_session().scalar(
         select(Claim).where(Claim.id == claim_id).options(
             selectinload(Claim.platforms), selectinload(Claim.sources),
-            selectinload(Claim.translations), selectinload(Claim.vendor),
+            selectinload(Claim.translations), selectinload(Claim.vendors),
             selectinload(Claim.created_by), selectinload(Claim.updated_by)))
     if claim is None:
         abort(404)

@@ -33,7 +33,7 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs
     def SelectChoice(value: str, label: str | None = None):  # type: ignore[no-redef]  # noqa: N802
         return (value, value if label is None else label)
 
-from ..models import EVIDENCE, KINDS, PAY_PERIODS, ROLES
+from ..models import EVIDENCE, KINDS, PAY_PERIODS, PAY_QUALIFIERS, ROLES, WORKERS_BASES
 
 KIND_LABELS = {"moderation": "Moderation", "labelling": "Data labelling",
                "engagement": "Engagement (click farms, fake accounts)", "microwork": "Microwork"}
@@ -43,6 +43,17 @@ EVIDENCE_LABELS = {
     "investigative_journalism": "Investigative journalism",
     "academic_study": "Academic study",
     "allegation": "Allegation",
+}
+WORKERS_BASIS_LABELS = {
+    "employed": "Employed by the named employer",
+    "contracted": "Contracted (contractors, agency workers)",
+    "registered": "Registered accounts (not all of them work)",
+    "active": "Active accounts in the period",
+    "estimated": "An estimate",
+}
+PAY_QUALIFIER_LABELS = {
+    "exact": "Exactly", "about": "About", "up_to": "Up to",
+    "as_little_as": "As little as (or less than)", "at_least": "At least (or more than)",
 }
 ROLE_LABELS = {"contributor": "Contributor: drafts and proposes",
                "curator": "Curator: edits, reviews others' work, publishes",
@@ -118,11 +129,17 @@ class ClaimForm(FlaskForm):
     locations = FieldList(FormField(LocationForm), min_entries=1)
     workers = StringField("Workers: head count as reported (optional)",
                           render_kw={"inputmode": "numeric"})
+    workers_basis = SelectField(
+        "Workers: what was counted", choices=[SelectChoice("", "(no head count)")]
+        + [SelectChoice(b, WORKERS_BASIS_LABELS[b]) for b in WORKERS_BASES])
     pay_amount = StringField("Pay: amount as reported", render_kw={"inputmode": "decimal"})
     pay_currency = StringField("Pay: currency (ISO 4217, e.g. USD)", render_kw={
         "maxlength": 3, "list": "currencies", "autocomplete": "off"})
     pay_per = SelectField("Pay: per", choices=[SelectChoice("", "(no pay reported)")]
                           + [SelectChoice(p) for p in PAY_PERIODS])
+    pay_qualifier = SelectField(
+        "Pay: as the source puts it", choices=[SelectChoice("", "(no pay reported)")]
+        + [SelectChoice(q, PAY_QUALIFIER_LABELS[q]) for q in PAY_QUALIFIERS])
     observed_start = StringField("Observed from (YYYY, YYYY-MM or YYYY-MM-DD)",
                                  render_kw={"maxlength": 10})
     observed_end = StringField("Observed until (optional)", render_kw={"maxlength": 10})
@@ -187,11 +204,12 @@ class ClaimForm(FlaskForm):
                             "is_copy": bool(entry.is_copy.data)})
             self._source_rows.append(row)
         pay: dict[str, Any] | None = None
-        amount, currency, per = (_text(self.pay_amount.data), _text(self.pay_currency.data),
-                                 _text(self.pay_per.data))
-        if amount or currency or per:
+        amount, currency, per, qualifier = (
+            _text(self.pay_amount.data), _text(self.pay_currency.data), _text(self.pay_per.data),
+            _text(self.pay_qualifier.data))
+        if amount or currency or per or qualifier:
             pay = {k: v for k, v in (("amount", amount), ("currency", currency.upper()),
-                                     ("per", per)) if v}
+                                     ("per", per), ("qualifier", qualifier)) if v}
         observed: dict[str, Any] | None = None
         start, end = _text(self.observed_start.data), _text(self.observed_end.data)
         if start or end:
@@ -208,9 +226,10 @@ class ClaimForm(FlaskForm):
             "summary": _text(self.summary.data),
             "translations": dict(sorted(translations.items())),
             "platforms": ([main] if main else []) + others,
-            "vendor": _or_none(self.vendor.data),
+            "vendors": [self.vendor.data] if _or_none(self.vendor.data) else [],
             "locations": locations,
             "workers": _or_none(self.workers.data),
+            "workers_basis": _or_none(self.workers_basis.data),
             "pay": pay,
             "observed": observed,
             "evidence": self.evidence.data,
@@ -222,7 +241,8 @@ class ClaimForm(FlaskForm):
         """Put the schema's messages next to their fields; returns those that fit no field."""
         loose: list[str] = []
         simple = {"id": self.key, "kind": self.kind, "summary": self.summary,
-                  "vendor": self.vendor, "workers": self.workers, "evidence": self.evidence,
+                  "vendors": self.vendor, "workers": self.workers,
+                  "workers_basis": self.workers_basis, "evidence": self.evidence,
                   "last_verified": self.last_verified, "platforms": self.main_platform}
         for name, value in messages.items():
             if name in simple:
@@ -231,7 +251,8 @@ class ClaimForm(FlaskForm):
                 _add(self.summary_fr, value)
             elif name == "pay":
                 _nested(value, {"amount": self.pay_amount, "currency": self.pay_currency,
-                                "per": self.pay_per}, self.pay_amount)
+                                "per": self.pay_per, "qualifier": self.pay_qualifier},
+                        self.pay_amount)
             elif name == "observed":
                 _nested(value, {"start": self.observed_start, "end": self.observed_end},
                         self.observed_start)
@@ -292,13 +313,15 @@ def claim_form_data(record: dict[str, Any]) -> dict[str, Any]:
         "summary_fr": (record.get("translations") or {}).get("fr", ""),
         "main_platform": platforms[0] if platforms else "",
         "other_platforms": platforms[1:],
-        "vendor": record.get("vendor") or "",
+        "vendor": (record.get("vendors") or [""])[0],
         "locations": [{"country": loc.get("country") or "", "city": loc.get("city") or ""}
                       for loc in record.get("locations") or []],
         "workers": "" if record.get("workers") is None else str(record["workers"]),
         "pay_amount": "" if pay.get("amount") is None else str(pay["amount"]),
         "pay_currency": pay.get("currency") or "",
         "pay_per": pay.get("per") or "",
+        "pay_qualifier": pay.get("qualifier") or "",
+        "workers_basis": record.get("workers_basis") or "",
         "observed_start": observed.get("start") or "",
         "observed_end": observed.get("end") or "",
         "evidence": record.get("evidence") or EVIDENCE[0],

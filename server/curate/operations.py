@@ -245,10 +245,12 @@ def _validate_claim(session: Session, raw: dict[str, Any], claim: Claim | None, 
         unknown = [slug for slug in slugs if slug not in known]
         if unknown:
             errors["platforms"] = [f"No platform is called {', '.join(unknown)}."]
-    vendor = record.get("vendor")
-    if vendor and "vendor" not in errors and session.scalar(
-            select(Vendor.id).where(Vendor.slug == vendor)) is None:
-        errors["vendor"] = [f"No vendor is called {vendor}."]
+    vendors = [s for s in record.get("vendors") or [] if isinstance(s, str)]
+    if vendors and "vendors" not in errors:
+        known = set(session.scalars(select(Vendor.slug).where(Vendor.slug.in_(vendors))))
+        unknown = [slug for slug in vendors if slug not in known]
+        if unknown:
+            errors["vendors"] = [f"No vendor is called {', '.join(unknown)}."]
     if "id" not in errors:
         other = session.scalar(select(Claim.id).where(Claim.key == record.get("id")))
         if other is not None and (claim is None or other != claim.id):
@@ -295,7 +297,7 @@ def create_claim(session: Session, raw: dict[str, Any], *, user: User,
 
 def suggest_claim_key(session: Session, raw: dict[str, Any]) -> str:
     """A free public id from the claim's platform, vendor, kind and start year."""
-    parts = [*(raw.get("platforms") or [])[:1], raw.get("vendor") or "", raw.get("kind") or "",
+    parts = [*(raw.get("platforms") or [])[:1], (raw.get("vendors") or [""])[0] or "", raw.get("kind") or "",
              str((raw.get("observed") or {}).get("start") or "")[:4]]
     base = "-".join(p for p in (re.sub(r"[^a-z0-9]+", "-", str(part).lower()).strip("-")
                                 for part in parts) if p)[:100] or "claim"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..dataset import vendor_record
 from ..db import get_session
-from ..models import Claim, Vendor
+from ..models import Claim, Vendor, claim_vendors
 from . import bp, history, operations
 from .access import actor, commit, role_required, rollback
 from .forms import VendorForm, vendor_form_data
@@ -25,8 +25,7 @@ def _vendor_or_404(vendor_id: int) -> Vendor:
 def vendors():
     session = get_session()
     counts = dict(session.execute(
-        select(Claim.vendor_id, func.count()).where(Claim.vendor_id.is_not(None))
-        .group_by(Claim.vendor_id)).all())
+        select(claim_vendors.c.vendor_id, func.count()).group_by(claim_vendors.c.vendor_id)).all())
     items = session.scalars(select(Vendor).order_by(Vendor.name)).all()
     return render_template("curate/vendors.html", vendors=items, counts=counts)
 
@@ -36,7 +35,8 @@ def vendors():
 def vendor(vendor_id: int):
     vendor = _vendor_or_404(vendor_id)
     claims = get_session().scalars(
-        select(Claim).where(Claim.vendor_id == vendor.id).order_by(Claim.key)).all()
+        select(Claim).join(claim_vendors).where(claim_vendors.c.vendor_id == vendor.id)
+        .order_by(Claim.key)).all()
     return render_template("curate/vendor.html", vendor=vendor, claims=claims)
 
 

@@ -202,7 +202,7 @@ class QuizMaker:
             (i18n.translate(language, "Platform"), ", ".join(p["name"] for p in platforms)),
             (i18n.translate(language, "Work"), i18n.kind_label(claim["kind"], language)),
         ]
-        vendor = self.scope.vendor(claim.get("vendor"))
+        vendor = self.scope.vendor(claim["vendors"][0] if claim.get("vendors") else None)
         if vendor:
             lines.append((i18n.translate(language, "Company"), vendor["name"]))
         if kind != "place" and claim["locations"]:

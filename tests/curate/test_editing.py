@@ -47,7 +47,7 @@ def test_a_contributor_adds_a_claim_with_every_field(capp, people):
                   "URL (http or https)", "Title", "Publisher", "Published", "Quote",
                   "Language of the source", "republished copy"):
         assert label in page, label
-    record = a_claim(platforms=[PLATFORM_SLUG, "facebook"], vendor="sama",
+    record = a_claim(platforms=[PLATFORM_SLUG, "facebook"], vendors=["sama"],
                      locations=[{"country": "KE", "city": "Nairobi"}, {"country": "PH"}])
     record["sources"].append({**record["sources"][0], "url": "http://copy.example/x",
                               "title": "A copy", "is_copy": True, "published": "2024"})
@@ -188,7 +188,7 @@ def test_two_curators_editing_one_claim_lose_nothing(capp, people):
     assert response.status_code == 302
 
     second = a_claim(summary="Grace adds that they are paid two dollars an hour.",
-                     pay={"amount": 2, "currency": "USD", "per": "hour"})
+                     pay={"amount": 2, "currency": "USD", "per": "hour", "qualifier": "exact"})
     response = grace.post(f"/curate/claims/{claim_id}/edit",
                           data=claim_form(second, version=form_version(grace_form)))
     assert response.status_code == 409
@@ -231,7 +231,7 @@ def test_history_shows_who_did_what_and_revert_is_one_click(capp, people):
     client = signed_in(capp, people["reviewer"])
     page = client.get(f"/curate/claims/{claim_id}/edit").get_data(as_text=True)
     client.post(f"/curate/claims/{claim_id}/edit", data=claim_form(
-        a_claim(summary="A corrected summary of the report.", workers=None),
+        a_claim(summary="A corrected summary of the report.", workers=None, workers_basis=None),
         version=form_version(page), comment="Fixed the head count."))
     html = client.get(f"/curate/claims/{claim_id}/history").get_data(as_text=True)
     assert "Version 2: update" in html and "Version 1: create" in html

@@ -96,8 +96,8 @@ def test_revert_restores_the_earlier_state_exactly(ops):
     original = claim_record(claim)
     operations.update_claim(
         session, claim,
-        a_claim(summary="Changed.", translations={}, locations=[], workers=None, pay=None,
-                platforms=[PLATFORM_SLUG, "facebook"], vendor="sama",
+        a_claim(summary="Changed.", translations={}, locations=[], workers=None, workers_basis=None, pay=None,
+                platforms=[PLATFORM_SLUG, "facebook"], vendors=["sama"],
                 sources=[{**a_claim()["sources"][0], "url": "https://other.example/"},
                          {**a_claim()["sources"][0], "title": "A second source"}]),
         user=curator, expected_version=claim.version)
@@ -279,9 +279,9 @@ def test_a_stale_version_is_a_conflict_carrying_both_records(ops):
 
 def test_claim_validation_reuses_the_dataset_rules(ops):
     session, users = ops
-    bad = a_claim(id="Not A Slug", pay={"amount": "-1", "currency": "EURO", "per": "hour"},
+    bad = a_claim(id="Not A Slug", pay={"amount": "-1", "currency": "EURO", "per": "hour", "qualifier": "exact"},
                   observed={"start": "2024-13"}, platforms=[PLATFORM_SLUG, "no-such-platform"],
-                  vendor="no-such-vendor",
+                  vendors=["no-such-vendor"],
                   sources=[{**a_claim()["sources"][0], "url": "javascript:alert(1)",
                             "quote": "word " * 41}])
     with pytest.raises(operations.Invalid) as error:
@@ -292,9 +292,9 @@ def test_claim_validation_reuses_the_dataset_rules(ops):
     assert set(fields["sources"][0]) == {"url", "quote"}
     with pytest.raises(operations.Invalid) as error:
         operations.create_claim(session, a_claim(platforms=[PLATFORM_SLUG, "no-such-platform"],
-                                                 vendor="no-such-vendor", sources=[]),
+                                                 vendors=["no-such-vendor"], sources=[]),
                                 user=users["curator"])
-    assert set(error.value.fields) == {"platforms", "vendor", "sources"}
+    assert set(error.value.fields) == {"platforms", "vendors", "sources"}
 
 
 @pytest.mark.parametrize("host, message", [

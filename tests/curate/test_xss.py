@@ -42,7 +42,7 @@ def test_markup_in_every_text_field_is_escaped_everywhere(capp, people):
 
     record = a_claim(
         id="xss-claim", summary=f"Summary {SCRIPT}", translations={"fr": f"Résumé {IMG}"},
-        platforms=["xss-platform"], vendor="xss-vendor",
+        platforms=["xss-platform"], vendors=["xss-vendor"],
         locations=[{"country": "KE", "city": IMG}],
         sources=[{"url": f"https://news.example/?q={IMG}", "title": SCRIPT, "publisher": IMG,
                   "published": "2024", "quote": f"{SCRIPT} said {IMG}", "language": "en",
