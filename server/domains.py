@@ -487,7 +487,7 @@ class Rule:
 
     `scope` is "subdomains" (the host and every subdomain) or "exact" (that host only); `path` is
     "" (any path) or a prefix such as "/search" that the URL's path must start with, at a segment
-    boundary. `host` is normalised.
+    boundary, on the host or any subdomain (a path rule is never exact). `host` is normalised.
     """
 
     host: str
@@ -559,12 +559,21 @@ def check_path(path: str) -> str:
 
 
 def check_rule(host: str, scope: str = SUBDOMAINS, path: str = "") -> tuple[str, str, str]:
-    """(normalised host, scope, path) if a curator may list this rule; ValueError if not."""
+    """(normalised host, scope, path) if a curator may list this rule; ValueError if not.
+
+    A rule is plain (the host and its subdomains), exact (that host only) or has a path (the
+    host and its subdomains, under that path): exact with a path is refused.
+    """
     if scope not in SCOPES:
         raise ValueError(f"the scope {_shown(str(scope))} is not one of {', '.join(SCOPES)}")
     host = check_listable(host)
     if path != "":
         check_path(path)
+        if scope == EXACT:
+            raise ValueError(
+                "a rule is either exact (that host only) or has a path (the host and its "
+                "subdomains, under that path), not both"
+            )
     return host, scope, path
 
 
@@ -649,7 +658,7 @@ def _path_matches(prefix: str, path: str) -> bool:
 
 
 class _HostRules:
-    """The rules of one listed host, in the order they are tried."""
+    """The rules of one listed host for itself and its subdomains, in the order they are tried."""
 
     __slots__ = ("paths", "plain")
 
@@ -675,10 +684,9 @@ class _HostRules:
 class HostRules:
     """Compiled rules: the index's `hosts` (plain rules) and `rules` (exact and path rules).
 
-    Matching, most specific first: the rules for exactly the full host (a matching path rule,
-    longest path first, then the plain exact rule); then, from the full host down to two labels,
-    each listed host's rules for itself and its subdomains (a matching path rule, longest first,
-    then the plain rule). Path rules apply only when the path is known (a URL, not a bare host).
+    Matching, most specific first: an exact rule for the full host; then, from the full host
+    down to two labels, each listed host's path rules (the longest matching prefix first) and
+    then its plain rule. Path rules apply only when the path is known (a URL, not a bare host).
     IP addresses and single labels never match; no substring ever does.
     """
 
@@ -687,7 +695,7 @@ class HostRules:
         hosts: Mapping[str, str] | None = None,
         rules: Iterable[Rule | Mapping[str, str]] = (),
     ):
-        self._exact: dict[str, _HostRules] = {}
+        self._exact: dict[str, Rule] = {}
         self._subdomains: dict[str, _HostRules] = {}
         self._listed: dict[tuple[str, str], Rule] = {}
         for host, slug in (hosts or {}).items():
@@ -706,9 +714,13 @@ class HostRules:
             raise ValueError(
                 f"{rule.host}{rule.path} is listed twice ({clash.slug}, {rule.slug})"
             )
+        if rule.scope == EXACT and rule.path:
+            raise ValueError(f"{rule.host}{rule.path}: an exact rule has no path")
         self._listed[(rule.host, rule.path)] = rule
-        table = self._exact if rule.scope == EXACT else self._subdomains
-        table.setdefault(rule.host, _HostRules()).add(rule)
+        if rule.scope == EXACT:
+            self._exact[rule.host] = rule
+        else:
+            self._subdomains.setdefault(rule.host, _HostRules()).add(rule)
 
     def rules(self) -> list[Rule]:
         """Every rule, sorted by host, path and scope."""
@@ -723,12 +735,10 @@ class HostRules:
         host = normalize_host(host_or_url)
         if not _is_name(host):
             return None
+        exact = self._exact.get(host)
+        if exact is not None:
+            return exact
         path = None if host_only else url_path(host_or_url)
-        listed = self._exact.get(host)
-        if listed is not None:
-            rule = listed.find(path)
-            if rule is not None:
-                return rule
         labels = host.split(".")
         for start in range(len(labels) - 1):
             listed = self._subdomains.get(".".join(labels[start:]))

@@ -360,8 +360,9 @@ def test_check_path_accepts(path):
 
 
 def test_check_rule():
-    assert check_rule("WWW.Google.com", "exact", "/search") == (
-        "www.google.com", "exact", "/search")
+    assert check_rule("WWW.Google.com", path="/search") == (
+        "www.google.com", "subdomains", "/search")
+    assert check_rule("Mail.Google.com", "exact") == ("mail.google.com", "exact", "")
     assert check_rule("google.com") == ("google.com", "subdomains", "")
     with pytest.raises(ValueError, match="scope 'everything' is not one of subdomains, exact"):
         check_rule("google.com", "everything")
@@ -369,6 +370,8 @@ def test_check_rule():
         check_rule("co.uk", "exact")
     with pytest.raises(ValueError, match="must start"):
         check_rule("google.com", path="search")
+    with pytest.raises(ValueError, match="either exact .* or has a path .*, not both"):
+        check_rule("google.com", "exact", "/search")
 
 
 @pytest.mark.parametrize(
@@ -377,10 +380,6 @@ def test_check_rule():
         ("google.com", Rule("google.com", "s")),
         ({"host": "mail.google.com", "scope": "exact"}, Rule("mail.google.com", "s", "exact")),
         ({"host": "google.com", "path": "/search"}, Rule("google.com", "s", path="/search")),
-        (
-            {"host": "google.com", "scope": "exact", "path": "/search"},
-            Rule("google.com", "s", "exact", "/search"),
-        ),
         ({"host": "google.com", "scope": "subdomains", "path": ""}, Rule("google.com", "s")),
     ],
 )
@@ -420,8 +419,7 @@ def test_index_entries():
 def test_a_host_and_path_listed_twice_is_refused():
     with pytest.raises(ValueError, match="google.com/search is listed twice"):
         HostRules(None, [{"host": "google.com", "slug": "a", "path": "/search"},
-                         {"host": "google.com", "slug": "b", "scope": "exact",
-                          "path": "/search"}])
+                         {"host": "google.com", "slug": "b", "path": "/search"}])
     with pytest.raises(ValueError, match="mail.google.com is listed twice"):
         HostRules({"mail.google.com": "a"}, [{"host": "mail.google.com", "slug": "b",
                                              "scope": "exact"}])

@@ -358,10 +358,10 @@ export function matchHost(hostOrUrl, hosts) {
 // --- rules: plain, exact-host and path-prefix ----------------------------------------------
 //
 // The index holds `hosts: {host: slug}` (plain rules: the host and every subdomain, any path)
-// and `rules: [{host, slug, scope?: 'exact', path?: '/search'}]` (the others). A rule's scope
-// is 'subdomains' (the default) or 'exact' (that host only); its path is '' (any path) or a
-// prefix that the URL's path must start with at a segment boundary: '/search' matches
-// '/search', '/search/about' and '/search?q=x', not '/searchengine'. As server/domains.py.
+// and `rules: [{host, slug, scope: 'exact'} | {host, slug, path: '/search'}]` (the others). An
+// exact rule is for that host only, any path; a path rule is for the host and its subdomains
+// when the URL's path starts with the prefix at a segment boundary: '/search' matches '/search',
+// '/search/about' and '/search?q=x', not '/searchengine'. As server/domains.py.
 
 export const SUBDOMAINS = 'subdomains';
 export const EXACT = 'exact';
@@ -432,7 +432,7 @@ function readRule(item) {
   const path = item.path ?? '';
   if (typeof host !== 'string' || typeof slug !== 'string' || slug === '') return null;
   if (scope !== SUBDOMAINS && scope !== EXACT) return null;
-  if (path !== '' && !isListablePath(path)) return null;
+  if (path !== '' && (scope === EXACT || !isListablePath(path))) return null;
   try {
     if (normalizeAnyHost(host) !== host || isNormalIp(host) || !host.includes('.')) return null;
   } catch {
@@ -441,8 +441,8 @@ function readRule(item) {
   return Object.freeze({ slug, host, scope, path });
 }
 
-// The index's `rules`, by scope and host: {exact: Map, subdomains: Map}, each host holding
-// {paths (longest first), plain}. Compiled once per rules array.
+// The index's `rules`: {exact: Map host -> rule, subdomains: Map host -> {paths (longest
+// first), plain}}. Compiled once per rules array.
 const compiledRules = new WeakMap();
 const NO_RULES = { exact: new Map(), subdomains: new Map() };
 
@@ -458,19 +458,20 @@ function compileRules(rules) {
     const key = `${rule.host}${rule.path}`;
     if (seen.has(key)) continue; // listed twice: the first one counts
     seen.add(key);
-    const table = rule.scope === EXACT ? compiled.exact : compiled.subdomains;
-    let listed = table.get(rule.host);
+    if (rule.scope === EXACT) {
+      compiled.exact.set(rule.host, rule);
+      continue;
+    }
+    let listed = compiled.subdomains.get(rule.host);
     if (!listed) {
       listed = { paths: [], plain: null };
-      table.set(rule.host, listed);
+      compiled.subdomains.set(rule.host, listed);
     }
     if (rule.path) listed.paths.push(rule);
     else listed.plain = rule;
   }
-  for (const table of [compiled.exact, compiled.subdomains]) {
-    for (const listed of table.values()) {
-      listed.paths.sort((a, b) => b.path.length - a.path.length || (a.path < b.path ? -1 : 1));
-    }
+  for (const listed of compiled.subdomains.values()) {
+    listed.paths.sort((a, b) => b.path.length - a.path.length || (a.path < b.path ? -1 : 1));
   }
   compiledRules.set(rules, compiled);
   return compiled;
@@ -490,10 +491,9 @@ function findRule(listed, path) {
  *
  * `index` is the index (or any object with its `hosts` and, optionally, `rules`); it is read,
  * never changed, and its `rules` array is compiled once (do not change it in place). Most
- * specific first: the rules for exactly the full host (a matching path rule, longest path
- * first, then the exact rule); then, from the full host down to two labels, each listed host's
- * rules for itself and its subdomains (a matching path rule, longest first, then the plain
- * rule). A bare host, or `{hostOnly: true}`, is a lookup by host alone: path rules do not apply.
+ * specific first: an exact rule for the full host; then, from the full host down to two
+ * labels, each listed host's path rules (the longest matching prefix first), then its plain
+ * rule. A bare host, or `{hostOnly: true}`, is a lookup by host alone: path rules do not apply.
  * Never throws: IP addresses, single labels and invalid input give null.
  */
 export function matchUrl(hostOrUrl, index, { hostOnly = false } = {}) {
@@ -509,14 +509,11 @@ export function matchUrl(hostOrUrl, index, { hostOnly = false } = {}) {
   }
   let dot = host.indexOf('.');
   if (dot < 0) return null;
-  const path = hostOnly ? null : urlPath(hostOrUrl);
   const { exact, subdomains } = compileRules(index.rules);
+  const exactRule = exact.size ? exact.get(host) : undefined;
+  if (exactRule) return exactRule;
+  const path = hostOnly ? null : urlPath(hostOrUrl);
   const hosts = index.hosts && typeof index.hosts === 'object' ? index.hosts : {};
-  if (exact.size) {
-    const listed = exact.get(host);
-    const rule = listed ? findRule(listed, path) : null;
-    if (rule) return rule;
-  }
   let candidate = host;
   while (dot >= 0) {
     if (subdomains.size) {

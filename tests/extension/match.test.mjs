@@ -139,7 +139,7 @@ test('the rules are read from the index as given and compiled once', () => {
 test('a host and path listed twice: the first rule counts', () => {
   const rules = [
     { host: 'google.com', slug: 'a', path: '/search' },
-    { host: 'google.com', slug: 'b', scope: 'exact', path: '/search' },
+    { host: 'google.com', slug: 'b', path: '/search' },
   ];
   assert.equal(matchUrl('https://google.com/search', { hosts: {}, rules }).slug, 'a');
 });
