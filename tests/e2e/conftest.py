@@ -135,3 +135,35 @@ def browser(playwright, tmp_path, request):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# --- one set of journeys on every browser (test_journeys.py) -------------------------------------
+
+@pytest.fixture(scope="session")
+def firefox_session(tmp_path_factory):
+    """Debian's Firefox ESR, started once per test session on a fresh profile
+    (firefox_browser.py)."""
+    from .firefox_browser import FirefoxSession
+
+    session = FirefoxSession(tmp_path_factory.mktemp("btf-e2e-firefox"))
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture(params=["chromium", "firefox"])
+def any_browser(request):
+    """The extension freshly installed in each browser in turn, behind the `Browser` interface."""
+    if request.param == "chromium":
+        from .browsers import ChromiumBrowser
+
+        yield ChromiumBrowser(request.getfixturevalue("browser"))
+        return
+    from .firefox_browser import FirefoxBrowser
+
+    firefox = FirefoxBrowser(request.getfixturevalue("firefox_session"), EXTENSION)
+    try:
+        yield firefox
+    finally:
+        firefox.close()
