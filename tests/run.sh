@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Python packages, Debian's Chromium, the extension linter) and runs
+# Installs what the tests need (Python packages, Debian's Chromium and Firefox ESR, the extension linter) and runs
 # the whole suite: lint, the extension's node tests, pytest (unit, API, scrapers, end-to-end).
 # Set BTF_TEST_DATABASE_URL=postgresql://... to run the Python suite on PostgreSQL.
 set -euo pipefail
@@ -29,6 +29,14 @@ if ! test -x /usr/bin/chromium; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 /usr/bin/chromium --version
+
+step "Firefox ESR (Debian's package) for the end-to-end tests"
+if ! test -x /usr/bin/firefox-esr; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq firefox-esr >/dev/null
+fi
+/usr/bin/firefox-esr --version
 
 step "Node packages for the extension's lint"
 npm ci --prefix tests/extension --no-audit --no-fund --loglevel=error
