@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Python packages, Debian's Chromium and Firefox ESR, the extension linter) and runs
-# the whole suite: lint, the extension's node tests, pytest (unit, API, scrapers, end-to-end).
+# Installs what the tests need (Python packages, Debian's Chromium and Firefox ESR, the extension
+# linter) and runs the whole suite: lint, the extension's node tests, pytest (unit, API, scrapers,
+# end-to-end).
 # Set BTF_TEST_DATABASE_URL=postgresql://... to run the Python suite on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
