@@ -21,13 +21,15 @@ from marshmallow import (
     ValidationError,
     fields,
     post_load,
+    pre_load,
     validate,
     validates_schema,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from . import domains
+from . import domains, text
+from .text import unsafe_fields
 from .models import (
     ACTION_KINDS,
     EVIDENCE,
@@ -53,6 +55,7 @@ PARTIAL_DATE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?
 COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)
 MAX_QUOTE_WORDS = 40
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class DatasetError(ValueError):
@@ -95,6 +98,13 @@ def _quote(value: str) -> None:
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _refuse_unsafe_text(self, data: Any, **_kw) -> Any:
+        bad = unsafe_fields(data)
+        if bad:
+            raise ValidationError({name: [text.MESSAGE] for name in bad})
+        return data
 
 
 class SourceRecord(_Strict):
@@ -432,8 +442,11 @@ def _entry_errors(filename: str, records: list[dict], messages: dict, label: str
 
 def _read_json(path: Path, errors: list[str]) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            errors.append(f"{path.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            return None
+        return text.loads_json(path.read_bytes())
+    except OSError as exc:
         errors.append(f"{path.name}: cannot be read: {exc}")
     except json.JSONDecodeError as exc:
         errors.append(

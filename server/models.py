@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from . import text
 from .db import Base
 
 KINDS = ("moderation", "labelling", "engagement", "microwork")
@@ -404,6 +405,13 @@ class Publication(Base):
     entity_key: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_unsafe_text(session: Session, _context, _instances) -> None:
+    # The last net under every input check: nothing with a NUL or a lone surrogate is stored.
+    for obj in list(session.new) + list(session.dirty):
+        text.check_entity(obj)
 
 
 # The order of a claim's platforms (the first is where the claim is filed) and vendors matters,

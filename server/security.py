@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, request
+from markupsafe import escape
 from flask.sessions import NullSession, SecureCookieSessionInterface
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import text
+from .db import get_session
 from .errors import json_error, wants_json
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,13 @@ UNAVAILABLE_PAGE = (
     '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
     "<body><main><h1>Temporarily unavailable</h1><p>{message}</p></main></body></html>\n"
 )
+BAD_INPUT_PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+    "<title>Not accepted</title>"
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
+    "<body><main><h1>Not accepted</h1><p>{message}</p>"
+    "<p>Go back, remove the character and try again.</p></main></body></html>\n"
+)
 
 
 def init_app(app: Flask) -> None:
@@ -75,6 +85,8 @@ def init_app(app: Flask) -> None:
                 response.headers.add(name, value)
         return response
 
+    app.before_request(_refuse_unsafe_input)
+    app.register_error_handler(text.UnsafeText, _unsafe_text)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(DBAPIError, _database_error)
@@ -108,6 +120,33 @@ class PublicApiWithoutSession(SecureCookieSessionInterface):
         if isinstance(session, NullSession):
             return
         super().save_session(app, session, response)
+
+
+def _bad_input(fields: list[str]):
+    message = f"{', '.join(fields)}: {text.MESSAGE}"
+    if wants_json():
+        return json_error(400, "bad_request", message, {name: [text.MESSAGE] for name in fields})
+    return Response(BAD_INPUT_PAGE.format(message=escape(message)), status=400,
+                    mimetype="text/html")
+
+
+def _refuse_unsafe_input():
+    """Query strings and form fields with NUL or lone surrogates never reach a view."""
+    bad = []
+    for where in (request.args, request.form if request.method in ("POST", "PUT", "PATCH")
+                  else None):
+        if where:
+            for key, values in where.lists():
+                if text.is_unsafe(key) or any(text.is_unsafe(v) for v in values):
+                    bad.append(key if not text.is_unsafe(key) else "field name")
+    if bad:
+        return _bad_input(bad)
+    return None
+
+
+def _unsafe_text(exc: text.UnsafeText):
+    get_session().rollback()
+    return _bad_input([exc.field])
 
 
 def _unavailable(code: str, message: str, reason: str):

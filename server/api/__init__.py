@@ -9,9 +9,10 @@ import math
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
-from .. import domains, index
+from .. import domains, index, text
 from ..db import get_session
 from ..extensions import limiter
 from . import schemas
@@ -21,6 +22,15 @@ from .operations import SuggestionError, create_suggestion
 class _Parser(FlaskParser):
     # Bad input is a 400 with field messages, whatever the location.
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return missing
+        return text.loads_json(req.get_data(cache=True))
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        message = getattr(error, "msg", None) or "Invalid JSON body."
+        abort(400, exc=error, messages={"json": [message]})
 
 
 class ApiBlueprint(Blueprint):
@@ -83,16 +93,21 @@ class Lookup(MethodView):
     @blp.response(200, schemas.LookupSchema)
     @blp.alt_response(404, description="No platform is listed for this host")
     def get(self, args):
-        """The platform summary of a host or URL. Nothing about the request is stored."""
+        """The platform summary of a host or URL. Nothing about the request is stored.
+
+        `url` applies path rules (Google Search is www.google.com/search); `host` answers what
+        the host alone can tell, so path rules do not apply to it."""
+        host_only = bool(args.get("host"))
+        value = args["host"] if host_only else args["url"]
         try:
-            host = domains.normalize_host(args.get("host") or args["url"])
+            host = domains.normalize_host(value)
         except ValueError as exc:
             abort(400, message=str(exc))
         snapshot = index.current()
-        listed = domains.match_host(host, snapshot.listed_hosts)
-        if listed is None:
+        rule = snapshot.rules.match(value, host_only=host_only)
+        if rule is None:
             abort(404, message=f"No platform is listed for {host}.")
-        return json_body(snapshot.lookup_body(listed), **{"Cache-Control": "public, max-age=3600"})
+        return json_body(snapshot.lookup_body(rule), **{"Cache-Control": "public, max-age=3600"})
 
 
 @blp.route("/platforms")

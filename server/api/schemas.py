@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from .. import text
 from ..models import EVIDENCE, KINDS, PAY_PERIODS, PAY_QUALIFIERS, WORKERS_BASES
 
 LANGUAGE = fields.String(
@@ -21,7 +22,8 @@ class LookupArgs(ma.Schema):
     host = fields.String(validate=validate.Length(min=1, max=2000),
                          metadata={"description": "A host name, e.g. m.facebook.com"})
     url = fields.String(validate=validate.Length(min=1, max=4000),
-                        metadata={"description": "A full URL; only its host is used"})
+                        metadata={"description": "A full URL: its host, and its path for "
+                                                 "path rules (e.g. www.google.com/search)"})
 
     @ma.validates_schema
     def _one_of(self, data, **_kw):
@@ -56,10 +58,21 @@ class PlatformSummary(ma.Schema):
                             values=fields.Nested(Headline), required=True)
 
 
+class IndexRule(ma.Schema):
+    host = fields.String(required=True)
+    slug = fields.String(required=True)
+    scope = fields.String(metadata={"description": "exact: that host only (else absent)"})
+    path = fields.String(metadata={"description": "A URL path prefix, for the host and its "
+                                                  "subdomains (else absent)"})
+
+
 class IndexSchema(ma.Schema):
     version = fields.String(required=True)
     generated_at = fields.String(required=True)
-    hosts = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    hosts = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                        metadata={"description": "Plain rules: a host and its subdomains"})
+    rules = fields.List(fields.Nested(IndexRule), required=True,
+                        metadata={"description": "Exact-host and path-prefix rules"})
     platforms = fields.Dict(keys=fields.String(), values=fields.Nested(PlatformSummary),
                             required=True)
 
@@ -67,6 +80,11 @@ class IndexSchema(ma.Schema):
 class LookupSchema(PlatformSummary):
     slug = fields.String(required=True)
     host = fields.String(required=True, metadata={"description": "The listed host that matched"})
+    scope = fields.String(required=True, metadata={
+        "description": "The matched rule's scope: subdomains (the host and its subdomains) or "
+                       "exact (that host only)"})
+    path = fields.String(required=True, metadata={
+        "description": "The matched rule's URL path prefix, or empty for none"})
     url = fields.String(required=True)
 
 
@@ -215,6 +233,13 @@ def _http_url(value: str) -> None:
 class SuggestionIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _refuse_unsafe_text(self, data, **_kw):
+        bad = text.unsafe_fields(data)
+        if bad:
+            raise ma.ValidationError({name: [text.MESSAGE] for name in bad})
+        return data
 
     host = fields.String(validate=validate.Length(min=1, max=253))
     platform = fields.String(validate=[validate.Length(min=1, max=80),

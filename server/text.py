@@ -1,0 +1,118 @@
+"""What text the service accepts: no NUL characters and no lone surrogates, anywhere.
+
+Both pass JSON and form parsing but cannot be stored as they are (PostgreSQL refuses NUL in
+text; a lone surrogate cannot be encoded as UTF-8, so a page showing it fails for good). They
+are refused at the door (`unsafe_fields`, used by every schema) and, as a last net for any path
+that forgets, at flush (`UnsafeText`, answered with a 400 naming the field).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+UNSAFE = re.compile("[\x00\ud800-\udfff]")
+MESSAGE = "Contains a character that cannot be stored (a NUL or a lone surrogate)."
+
+
+class UnsafeText(ValueError):
+    """A value about to be stored holds an unsafe character; `field` names where."""
+
+    def __init__(self, field: str):
+        super().__init__(f"{field}: {MESSAGE}")
+        self.field = field
+
+
+def is_unsafe(value: str) -> bool:
+    return UNSAFE.search(value) is not None
+
+
+def unsafe_fields(data: Any, prefix: str = "") -> list[str]:
+    """The dotted paths of every string (key or value) in `data` holding an unsafe character."""
+    found: list[str] = []
+    if isinstance(data, str):
+        if is_unsafe(data):
+            found.append(prefix or "value")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, str) and is_unsafe(key):
+                found.append(prefix or "key")
+            found += unsafe_fields(value, name)
+    elif isinstance(data, list | tuple):
+        for position, value in enumerate(data):
+            found += unsafe_fields(value, f"{prefix}.{position}" if prefix else str(position))
+    return found
+
+
+def check_entity(obj: Any) -> None:
+    """Raise UnsafeText for the first unsafe string among a mapped object's column values."""
+    from sqlalchemy import inspect
+
+    state = inspect(obj)
+    for attr in state.mapper.column_attrs:
+        value = getattr(obj, attr.key, None)
+        if isinstance(value, str | dict | list):
+            bad = unsafe_fields(value, attr.key)
+            if bad:
+                raise UnsafeText(bad[0])
+
+
+# --- JSON bodies -------------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_CHARS = 32
+
+
+def _number(kind: type):
+    def parse(literal: str):
+        if len(literal) > MAX_NUMBER_CHARS:
+            raise ValueError(f"A number has more than {MAX_NUMBER_CHARS} characters.")
+        value = kind(literal)
+        if kind is float and value in (float("inf"), float("-inf")):
+            raise ValueError("A number is too large.")
+        return value
+    return parse
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number.")
+
+
+def _depth(data: Any) -> int:
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def loads_json(document: str | bytes) -> Any:
+    """json.loads with limits: nesting, number size, no NaN; any breach is a JSONDecodeError.
+
+    Without them a body of 5,000 nested brackets (RecursionError) or a 5,000-digit number
+    (ValueError) escapes the parser's error handling as a server error.
+    """
+    import json
+
+    if isinstance(document, bytes):
+        try:
+            document = document.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(f"Not UTF-8: {exc.reason}", "", exc.start) from exc
+    try:
+        data = json.loads(document, parse_int=_number(int), parse_float=_number(float),
+                          parse_constant=_no_constant)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError as exc:
+        raise json.JSONDecodeError(f"Nested more than {MAX_JSON_DEPTH} levels deep.",
+                                   document, 0) from exc
+    except ValueError as exc:
+        raise json.JSONDecodeError(str(exc), document, 0) from exc
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise json.JSONDecodeError(f"Nested more than {MAX_JSON_DEPTH} levels deep.", document, 0)
+    return data
