@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from . import domains
 from .dataset import claim_record, platform_record, vendor_record
 from .models import KINDS, Claim, Platform
 
@@ -76,6 +77,14 @@ def build_export(session: Session) -> dict[str, Any]:
     }
 
 
+def _rule(entry: str | dict[str, str], slug: str) -> domains.Rule:
+    """A rule of a platform's exported `domains` (checked when it was saved)."""
+    if isinstance(entry, str):
+        return domains.Rule(entry, slug)
+    return domains.Rule(entry["host"], slug, entry.get("scope", domains.SUBDOMAINS),
+                        entry.get("path", ""))
+
+
 def _headline_order(claim: dict[str, Any]) -> tuple:
     return (claim.get("last_verified") or "", claim.get("observed") and claim["observed"]["start"]
             or "")
@@ -92,16 +101,18 @@ class Snapshot:
         for claim in export["claims"]:
             for slug in claim["platforms"]:
                 self.claims_by_platform.setdefault(slug, []).append(claim)
-        self.hosts = {
-            host: p["slug"] for p in export["platforms"] for host in p["domains"]
-            if isinstance(host, str)
-        }
-        # match_host on host -> host answers which listed host a visited host falls under.
-        self.listed_hosts = {host: host for host in self.hosts}
+        # Host rules: plain ones in the index's `hosts`, exact and path rules in its `rules`.
+        self.rules = domains.HostRules()
+        for platform in export["platforms"]:
+            for entry in platform["domains"]:
+                self.rules.add(_rule(entry, platform["slug"]))
+        listed = self.rules.rules()
+        self.hosts = {rule.host: rule.slug for rule in listed if rule.plain}
         self.summaries = {slug: self._summary(slug) for slug in self.platforms}
         index = {
             "generated_at": export["generated_at"],
-            "hosts": dict(sorted(self.hosts.items())),
+            "hosts": self.hosts,
+            "rules": [rule.index_entry() for rule in listed if not rule.plain],
             "platforms": self.summaries,
         }
         self.version = hashlib.sha256(_compact(index)).hexdigest()[:16]
@@ -109,7 +120,7 @@ class Snapshot:
         self.index_body = _compact(self.index)
         self.etag = self.version
         self.export_body = _compact(export)
-        self._lookups: dict[str, bytes] = {}
+        self._lookups: dict[domains.Rule, bytes] = {}
         self._details: dict[tuple[str, str], bytes] = {}
 
     def _summary(self, slug: str) -> dict[str, Any]:
@@ -132,13 +143,15 @@ class Snapshot:
             "headlines": headlines,
         }
 
-    def lookup_body(self, listed_host: str) -> bytes:
-        body = self._lookups.get(listed_host)
+    def lookup_body(self, rule: domains.Rule) -> bytes:
+        """The lookup answer for a matched rule (from `self.rules.match`)."""
+        body = self._lookups.get(rule)
         if body is None:
-            slug = self.hosts[listed_host]
-            body = _compact({"slug": slug, "host": listed_host, **self.summaries[slug],
+            slug = rule.slug
+            body = _compact({"slug": slug, "host": rule.host, "scope": rule.scope,
+                             "path": rule.path, **self.summaries[slug],
                              "url": f"/api/v1/platforms/{slug}"})
-            self._lookups[listed_host] = body
+            self._lookups[rule] = body
         return body
 
     def claim_view(self, claim: dict[str, Any], language: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from server.domains import is_public_suffix, normalize_host
+from server.domains import rule_from_entry
 
 DATASET = Path(__file__).parent.parent / "server/data/dataset"
 VENDORS_FILE = "vendors.json"
@@ -121,20 +121,25 @@ def test_platforms_have_owner_and_headquarters():
 
 
 def test_domains_are_sorted_normalised_and_listed_once():
-    owner_of: dict[str, str] = {}
+    owner_of: dict[tuple[str, str], str] = {}
     problems = []
     for path, data in PLATFORMS.items():
-        hosts = data["domains"]
-        if hosts != sorted(hosts):
-            problems.append(f"{path.name}: domains not sorted")
-        for host in hosts:
-            if normalize_host(host) != host:
-                problems.append(f"{path.name}: {host} is not normalised")
-            if is_public_suffix(host):
-                problems.append(f"{path.name}: {host} is a public suffix")
-            if host in owner_of:
-                problems.append(f"{path.name}: {host} already listed in {owner_of[host]}")
-            owner_of[host] = path.name
+        rules = []
+        for entry in data["domains"]:
+            try:
+                rules.append(rule_from_entry(entry, data["slug"]))
+            except ValueError as exc:
+                problems.append(f"{path.name}: {entry}: {exc}")
+        keys = [(rule.host, rule.path) for rule in rules]
+        if keys != sorted(keys):
+            problems.append(f"{path.name}: domains not sorted by host, then path")
+        for rule in rules:
+            if rule.entry() not in data["domains"]:
+                problems.append(f"{path.name}: {rule.host}: not in its shortest form")
+            if (rule.host, rule.path) in owner_of:
+                problems.append(f"{path.name}: {rule.host}{rule.path} already listed in "
+                                f"{owner_of[rule.host, rule.path]}")
+            owner_of[rule.host, rule.path] = path.name
     assert not problems, "\n".join(problems)
 
 

@@ -13,7 +13,6 @@ from urllib.parse import parse_qsl
 
 from werkzeug.http import parse_etags
 
-from .. import domains
 from ..index import SnapshotHolder
 from ..security import HEADERS, HSTS
 
@@ -64,12 +63,12 @@ class HotReads:
         if len(value) > (2000 if name == "host" else 4000):
             return None
         try:
-            listed = domains.match_host(value, snapshot.listed_hosts)
+            rule = snapshot.rules.match(value, host_only=name == "host")
         except ValueError:
             return None
-        if listed is None:
+        if rule is None:
             return None
-        body = snapshot.lookup_body(listed)
+        body = snapshot.lookup_body(rule)
         return "200 OK", [*_json(body), *self.common], body
 
 
