@@ -85,6 +85,34 @@ def _rule(entry: str | dict[str, str], slug: str) -> domains.Rule:
                         entry.get("path", ""))
 
 
+def action_view(action: dict[str, Any], language: str) -> dict[str, Any]:
+    """An action (what you can do) with its description in `language`, else English."""
+    return {
+        "kind": action["kind"], "name": action["name"], "url": action["url"],
+        "description": action["translations"].get(language, action["description"]),
+        "language": language if language in action["translations"] else "en",
+        "source": action["source"],
+    }
+
+
+def _links(claims: list[dict[str, Any]], field: str) -> dict[str, dict[str, Any]]:
+    """The platforms or vendors named by `claims`: for each, its claims' ids, their count and the
+    distinct observed periods ([start, end], end null while ongoing), most claims first."""
+    found: dict[str, dict[str, Any]] = {}
+    for claim in claims:
+        for slug in dict.fromkeys(claim[field]):
+            link = found.setdefault(slug, {"periods": set(), "claim_ids": []})
+            link["claim_ids"].append(claim["id"])
+            if claim["observed"]:
+                link["periods"].add((claim["observed"]["start"], claim["observed"]["end"] or ""))
+    ordered = sorted(found.items(), key=lambda item: (-len(item[1]["claim_ids"]), item[0]))
+    return {
+        slug: {"periods": [[start, end or None] for start, end in sorted(link["periods"])],
+               "total": len(link["claim_ids"]), "claim_ids": link["claim_ids"]}
+        for slug, link in ordered
+    }
+
+
 def _headline_order(claim: dict[str, Any]) -> tuple:
     return (claim.get("last_verified") or "", claim.get("observed") and claim["observed"]["start"]
             or "")
@@ -109,6 +137,10 @@ class Snapshot:
         listed = self.rules.rules()
         self.hosts = {rule.host: rule.slug for rule in listed if rule.plain}
         self.summaries = {slug: self._summary(slug) for slug in self.platforms}
+        self.claims_by_vendor: dict[str, list[dict]] = {slug: [] for slug in self.vendors}
+        for claim in export["claims"]:
+            for slug in dict.fromkeys(claim["vendors"]):
+                self.claims_by_vendor.setdefault(slug, []).append(claim)
         index = {
             "generated_at": export["generated_at"],
             "hosts": self.hosts,
@@ -158,6 +190,11 @@ class Snapshot:
         view = dict(claim)
         view["summary"] = claim["translations"].get(language, claim["summary"])
         view["language"] = language if language in claim["translations"] else "en"
+        view["responses"] = [
+            {**r, "summary": r["translations"].get(language, r["summary"]),
+             "language": language if language in r["translations"] else "en"}
+            for r in claim["responses"]
+        ]
         view["vendors"] = [
             {k: self.vendors[slug][k] for k in ("slug", "name", "hq_country", "website")}
             for slug in claim["vendors"]
@@ -168,11 +205,40 @@ class Snapshot:
 
     def platform_detail(self, slug: str, language: str) -> dict[str, Any]:
         platform = self.platforms[slug]
+        claims = self.claims_by_platform[slug]
+        vendors = _links(claims, "vendors")
         return {
             **platform,
+            "actions": [action_view(a, language) for a in platform["actions"]],
             "total": self.summaries[slug]["total"],
             "counts": self.summaries[slug]["counts"],
-            "claims": [self.claim_view(c, language) for c in self.claims_by_platform[slug]],
+            "vendors": [{"slug": v, "name": self.vendors[v]["name"], **link}
+                        for v, link in vendors.items()],
+            "claims": [self.claim_view(c, language) for c in claims],
+        }
+
+    def vendor_item(self, slug: str) -> dict[str, Any]:
+        """A vendor as the vendor list gives it: its record, platform slugs and claim count."""
+        claims = self.claims_by_vendor.get(slug, [])
+        platforms = sorted({p for c in claims for p in c["platforms"]})
+        return {**self.vendors[slug], "platforms": platforms, "total": len(claims)}
+
+    def vendor_detail(self, slug: str, language: str) -> dict[str, Any]:
+        """A vendor with the platforms and countries of its published claims, and the claims."""
+        vendor = self.vendors[slug]
+        claims = self.claims_by_vendor.get(slug, [])
+        countries = Counter(country for c in claims
+                            for country in dict.fromkeys(loc["country"] for loc in c["locations"]))
+        return {
+            **vendor,
+            "actions": [action_view(a, language) for a in vendor["actions"]],
+            "platforms": [{"slug": p, "name": self.platforms[p]["name"], **link}
+                          for p, link in _links(claims, "platforms").items()
+                          if p in self.platforms],
+            "countries": [{"country": country, "total": total} for country, total in
+                          sorted(countries.items(), key=lambda item: (-item[1], item[0]))],
+            "total": len(claims),
+            "claims": [self.claim_view(c, language) for c in claims],
         }
 
     def platform_body(self, slug: str, language: str) -> bytes:

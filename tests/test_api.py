@@ -313,3 +313,124 @@ def test_lookup_questions_the_fast_lane_cannot_answer_still_get_answers(client):
     assert client.get("/api/v1/lookup?host=facebook.com&lang=fr").get_json()["slug"] == "facebook"
     assert client.get("/api/v1/lookup?host=").status_code == 400
     assert client.head("/api/v1/index").data == b""
+
+
+# --- the supply chain, moderators per language, what you can do, replies ----------------------
+
+
+def test_platform_detail_lists_its_vendors_from_the_claims(client):
+    body = client.get("/api/v1/platforms/facebook").get_json()
+    claims = {c["id"]: c for c in body["claims"]}
+    named = {v["slug"] for c in body["claims"] for v in c["vendors"]}
+    assert {v["slug"] for v in body["vendors"]} == named
+    assert "sama" in named
+    totals = [v["total"] for v in body["vendors"]]
+    assert totals == sorted(totals, reverse=True)
+    for vendor in body["vendors"]:
+        assert vendor["total"] == len(vendor["claim_ids"]) > 0
+        assert vendor["name"]
+        for claim_id in vendor["claim_ids"]:
+            assert vendor["slug"] in [v["slug"] for v in claims[claim_id]["vendors"]]
+        observed = {(claims[i]["observed"]["start"], claims[i]["observed"]["end"])
+                    for i in vendor["claim_ids"] if claims[i]["observed"]}
+        assert sorted(observed, key=lambda p: (p[0], p[1] or "")) == \
+            [tuple(p) for p in vendor["periods"]]
+
+
+def _set_platform_extras(db_session, slug: str):
+    from server import index
+    from server.models import Platform
+
+    source = {"url": "https://example.org/report", "title": "Transparency report",
+              "publisher": "Example", "published": "2024-10", "quote": "2 Dutch moderators",
+              "language": "en", "is_copy": False}
+    platform = db_session.scalars(select(Platform).where(Platform.slug == slug)).one()
+    platform.moderators = [{"language": "nl", "count": 2,
+                            "period": {"start": "2024-01", "end": "2024-06"},
+                            "period_label": "H1 2024", "internal": 2, "external": None,
+                            "note": None, "source": source}]
+    platform.actions = [{"kind": "complaint", "name": "Appeals", "url": "https://example.org/a",
+                         "description": "How to appeal.",
+                         "translations": {"fr": "Comment faire appel."}, "source": None}]
+    platform.version += 1
+    db_session.commit()
+    index.rebuild(db_session)
+    return source
+
+
+def test_platform_detail_gives_moderators_and_actions_in_the_language(client, db_session):
+    source = _set_platform_extras(db_session, "youtube")
+    english = client.get("/api/v1/platforms/youtube").get_json()
+    assert english["moderators"] == [{
+        "language": "nl", "count": 2, "period": {"start": "2024-01", "end": "2024-06"},
+        "period_label": "H1 2024", "internal": 2, "external": None, "note": None,
+        "source": source}]
+    assert english["actions"] == [{"kind": "complaint", "name": "Appeals",
+                                   "url": "https://example.org/a",
+                                   "description": "How to appeal.", "language": "en",
+                                   "source": None}]
+    french = client.get("/api/v1/platforms/youtube?lang=fr").get_json()
+    assert french["actions"][0]["description"] == "Comment faire appel."
+    assert french["actions"][0]["language"] == "fr"
+
+
+def test_claims_carry_replies_in_the_language_and_archive_links(client, db_session):
+    from server import index
+
+    claim = db_session.scalars(select(Claim).where(Claim.status == "published")
+                               .where(Claim.platforms.any(slug="tiktok"))
+                               .order_by(Claim.id)).first()
+    source = {"url": "https://example.org/reply", "title": "Reply", "publisher": "Example",
+              "published": "2024-01-02", "quote": "We deny it", "language": "en",
+              "is_copy": False, "archive_url": "https://web.archive.org/web/2024/https://example.org/reply"}
+    claim.responses = [{"by": "TikTok", "summary": "TikTok denied it.",
+                        "translations": {"fr": "TikTok a démenti."}, "source": source}]
+    claim.sources[0].archive_url = "https://web.archive.org/web/2023/https://example.org/a"
+    claim.version += 1
+    db_session.commit()
+    index.rebuild(db_session)
+    for lang, summary in (("en", "TikTok denied it."), ("fr", "TikTok a démenti.")):
+        body = client.get(f"/api/v1/platforms/tiktok?lang={lang}").get_json()
+        view = next(c for c in body["claims"] if c["id"] == claim.key)
+        assert view["responses"] == [{"by": "TikTok", "summary": summary, "language": lang,
+                                      "translations": {"fr": "TikTok a démenti."},
+                                      "source": source}]
+        assert view["sources"][0]["archive_url"] == \
+            "https://web.archive.org/web/2023/https://example.org/a"
+    exported = next(c for c in client.get("/api/v1/export.json").get_json()["claims"]
+                    if c["id"] == claim.key)
+    assert exported["responses"][0]["summary"] == "TikTok denied it."
+
+
+def test_vendor_detail_gives_platforms_countries_sites_and_ids(client):
+    detail = client.get("/api/v1/vendors/sama").get_json()
+    claims = detail["claims"]
+    assert claims and detail["total"] == len(claims)
+    by_platform = {}
+    for claim in claims:
+        for slug in claim["platforms"]:
+            by_platform.setdefault(slug, []).append(claim["id"])
+    assert {p["slug"]: p["claim_ids"] for p in detail["platforms"]} == by_platform
+    assert all(p["total"] == len(p["claim_ids"]) for p in detail["platforms"])
+    countries = {}
+    for claim in claims:
+        for country in {loc["country"] for loc in claim["locations"]}:
+            countries[country] = countries.get(country, 0) + 1
+    assert {c["country"]: c["total"] for c in detail["countries"]} == countries
+    assert "KE" in countries
+    for key in ("sites", "actions", "wikidata", "opencorporates"):
+        assert key in detail
+    for action in detail["actions"]:
+        assert set(action) == {"kind", "name", "url", "description", "language", "source"}
+
+
+def test_openapi_documents_the_new_fields(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert {"vendors", "moderators", "actions"} <= set(schemas["PlatformDetail"]["properties"])
+    assert {"platforms", "countries", "sites", "actions", "wikidata", "opencorporates"} <= \
+        set(schemas["VendorDetail"]["properties"])
+    assert {"language", "count", "period", "period_label", "internal", "external", "note",
+            "source"} <= set(schemas["Moderators"]["properties"])
+    assert "responses" in schemas["Claim"]["properties"]
+    assert "archive_url" in schemas["Source"]["properties"]
+    assert "qualifier" in schemas["Pay"]["properties"]

@@ -135,17 +135,12 @@ class PlatformDetail(MethodView):
     @blp.arguments(schemas.LanguageArgs(), location="query")
     @blp.response(200, schemas.PlatformDetail)
     def get(self, _args, slug):
-        """One platform with its published claims, vendors and sources."""
+        """One platform: its published claims (with sources and the companies' replies), the
+        vendors they name (with periods), its moderators per language, and what you can do."""
         snapshot = index.current()
         if slug not in snapshot.platforms:
             abort(404, message=f"No platform is called {slug!r}.")
         return json_body(snapshot.platform_body(slug, language()))
-
-
-def _vendor_item(snapshot: index.Snapshot, slug: str) -> dict:
-    claims = [c for c in snapshot.export["claims"] if slug in c["vendors"]]
-    platforms = sorted({p for c in claims for p in c["platforms"]})
-    return {**snapshot.vendors[slug], "platforms": platforms, "total": len(claims)}
 
 
 @blp.route("/vendors")
@@ -154,7 +149,7 @@ class Vendors(MethodView):
     def get(self):
         """Every vendor named by a published claim."""
         snapshot = index.current()
-        return {"items": [_vendor_item(snapshot, s) for s in sorted(snapshot.vendors)]}
+        return {"items": [snapshot.vendor_item(s) for s in sorted(snapshot.vendors)]}
 
 
 @blp.route("/vendors/<slug>")
@@ -162,14 +157,12 @@ class VendorDetail(MethodView):
     @blp.arguments(schemas.LanguageArgs(), location="query")
     @blp.response(200, schemas.VendorDetail)
     def get(self, _args, slug):
-        """One vendor with the published claims that name it."""
+        """One vendor: its sites, the platforms and countries of the published claims that name
+        it (with periods and claim counts), what you can do, and those claims."""
         snapshot = index.current()
         if slug not in snapshot.vendors:
             abort(404, message=f"No vendor is called {slug!r}.")
-        lang = language()
-        claims = [snapshot.claim_view(c, lang) for c in snapshot.export["claims"]
-                  if slug in c["vendors"]]
-        return {**_vendor_item(snapshot, slug), "claims": claims}
+        return snapshot.vendor_detail(slug, language())
 
 
 @blp.route("/export.json")
@@ -186,7 +179,8 @@ class ExportJson(MethodView):
 
 CSV_COLUMNS = [
     "id", "kind", "platforms", "vendors", "countries", "cities", "workers", "workers_basis",
-    "pay_amount", "pay_currency", "pay_per", "pay_qualifier", "observed_start", "observed_end", "evidence", "last_verified",
+    "pay_amount", "pay_currency", "pay_per", "pay_qualifier", "observed_start", "observed_end",
+    "evidence", "last_verified",
     "summary", "summary_fr", "source_urls", "source_publishers", "source_dates", "licence",
 ]
 

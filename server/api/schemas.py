@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from .. import text
-from ..models import EVIDENCE, KINDS, PAY_PERIODS, PAY_QUALIFIERS, WORKERS_BASES
+from ..models import ACTION_KINDS, EVIDENCE, KINDS, PAY_PERIODS, PAY_QUALIFIERS, WORKERS_BASES
 
 LANGUAGE = fields.String(
     validate=validate.Length(max=35),
@@ -118,10 +118,78 @@ class SourceSchema(ma.Schema):
 
 
 class ResponseSchema(ma.Schema):
-    by = fields.String(required=True)
+    by = fields.String(required=True, metadata={"description": "The company, as reported"})
     summary = fields.String(required=True)
     translations = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     source = fields.Nested(SourceSchema, required=True)
+
+
+class ResponseView(ResponseSchema):
+    summary = fields.String(required=True, metadata={
+        "description": "What the company said in reply, as reported, in the requested language"})
+    language = fields.String(required=True, metadata={"description": "Language of `summary`"})
+
+
+class Period(ma.Schema):
+    start = fields.String(required=True, metadata={"description": "YYYY, YYYY-MM or YYYY-MM-DD"})
+    end = fields.String(required=True, allow_none=True)
+
+
+class ActionSchema(ma.Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(ACTION_KINDS))
+    name = fields.String(required=True)
+    url = fields.String(required=True)
+    description = fields.String(required=True)
+    translations = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    source = fields.Nested(SourceSchema, required=True, allow_none=True)
+
+
+class ActionView(ma.Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(ACTION_KINDS))
+    name = fields.String(required=True)
+    url = fields.String(required=True)
+    description = fields.String(required=True, metadata={
+        "description": "One line, in the requested language (else English)"})
+    language = fields.String(required=True, metadata={"description": "Language of `description`"})
+    source = fields.Nested(SourceSchema, required=True, allow_none=True)
+
+
+class ModeratorsSchema(ma.Schema):
+    language = fields.String(required=True, metadata={
+        "description": "ISO 639-1 code; `total` for all languages, `none` for moderators not "
+                       "assigned to a language"})
+    count = fields.Integer(required=True)
+    period = fields.Nested(Period, required=True)
+    period_label = fields.String(required=True, metadata={"description": "As the report names it"})
+    internal = fields.Integer(required=True, allow_none=True)
+    external = fields.Integer(required=True, allow_none=True)
+    note = fields.String(required=True, allow_none=True)
+    source = fields.Nested(SourceSchema, required=True)
+
+
+class SiteSchema(ma.Schema):
+    city = fields.String()
+    country = fields.String(required=True)
+    period = fields.Nested(Period, required=True, allow_none=True)
+    source = fields.Nested(SourceSchema, required=True)
+
+
+PERIODS = fields.List(fields.List(fields.String(allow_none=True)), required=True, metadata={
+    "description": "The distinct observed periods of the claims, [start, end] (end null while "
+                   "ongoing); claims with no observed period add none"})
+
+
+class VendorLink(ma.Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    periods = PERIODS
+    total = fields.Integer(required=True, metadata={"description": "Published claims"})
+    claim_ids = fields.List(fields.String(), required=True)
+
+
+class CountryCount(ma.Schema):
+    country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2"})
+    total = fields.Integer(required=True, metadata={"description": "Published claims"})
 
 
 class VendorRef(ma.Schema):
@@ -146,10 +214,11 @@ class _ClaimBase(ma.Schema):
     evidence = fields.String(required=True, validate=validate.OneOf(EVIDENCE))
     last_verified = fields.String(required=True, allow_none=True)
     sources = fields.List(fields.Nested(SourceSchema), required=True)
-    responses = fields.List(fields.Nested(ResponseSchema), required=True)
 
 
 class ClaimSchema(_ClaimBase):
+    responses = fields.List(fields.Nested(ResponseView), required=True, metadata={
+        "description": "What the companies said in reply, as reported"})
     vendors = fields.List(fields.Nested(VendorRef), required=True)
     vendor = fields.Nested(VendorRef, required=True, allow_none=True,
                            metadata={"description": "The first of `vendors` (version 1 clients)"})
@@ -158,6 +227,7 @@ class ClaimSchema(_ClaimBase):
 
 class ExportClaimSchema(_ClaimBase):
     vendors = fields.List(fields.String(), required=True)
+    responses = fields.List(fields.Nested(ResponseSchema), required=True)
 
 
 class PlatformBase(ma.Schema):
@@ -169,9 +239,15 @@ class PlatformBase(ma.Schema):
     domains = fields.List(fields.Raw(), required=True, metadata={
         "description": "Host rules: a host (with its subdomains), or {host, scope: exact} or "
                        "{host, path}"})
+    moderators = fields.List(fields.Nested(ModeratorsSchema), required=True, metadata={
+        "description": "Human moderators per language, as the platform reports them (DSA)"})
 
 
-class PlatformListItem(PlatformBase):
+class ExportPlatform(PlatformBase):
+    actions = fields.List(fields.Nested(ActionSchema), required=True)
+
+
+class PlatformListItem(ExportPlatform):
     total = fields.Integer(required=True)
     counts = fields.Nested(Counts, required=True)
     url = fields.String(required=True)
@@ -185,8 +261,12 @@ class PlatformList(ma.Schema):
 
 
 class PlatformDetail(PlatformBase):
+    actions = fields.List(fields.Nested(ActionView), required=True, metadata={
+        "description": "What you can do"})
     total = fields.Integer(required=True)
     counts = fields.Nested(Counts, required=True)
+    vendors = fields.List(fields.Nested(VendorLink), required=True, metadata={
+        "description": "The vendors named by its published claims, most claims first"})
     claims = fields.List(fields.Nested(ClaimSchema), required=True)
 
 
@@ -196,9 +276,18 @@ class VendorSchema(ma.Schema):
     hq_country = fields.String(required=True, allow_none=True)
     website = fields.String(required=True, allow_none=True)
     description = fields.String(required=True)
+    wikidata = fields.String(required=True, allow_none=True, metadata={
+        "description": "Wikidata item, e.g. Q123"})
+    opencorporates = fields.String(required=True, allow_none=True, metadata={
+        "description": "OpenCorporates jurisdiction/number, e.g. gb/01234567"})
+    sites = fields.List(fields.Nested(SiteSchema), required=True)
 
 
-class VendorListItem(VendorSchema):
+class ExportVendor(VendorSchema):
+    actions = fields.List(fields.Nested(ActionSchema), required=True)
+
+
+class VendorListItem(ExportVendor):
     platforms = fields.List(fields.String(), required=True)
     total = fields.Integer(required=True)
 
@@ -207,7 +296,14 @@ class VendorList(ma.Schema):
     items = fields.List(fields.Nested(VendorListItem), required=True)
 
 
-class VendorDetail(VendorListItem):
+class VendorDetail(VendorSchema):
+    actions = fields.List(fields.Nested(ActionView), required=True, metadata={
+        "description": "What you can do"})
+    platforms = fields.List(fields.Nested(VendorLink), required=True, metadata={
+        "description": "The platforms of its published claims, most claims first"})
+    countries = fields.List(fields.Nested(CountryCount), required=True, metadata={
+        "description": "The countries of its published claims' locations, most claims first"})
+    total = fields.Integer(required=True)
     claims = fields.List(fields.Nested(ClaimSchema), required=True)
 
 
@@ -220,8 +316,8 @@ class Licence(ma.Schema):
 class ExportSchema(ma.Schema):
     licence = fields.Nested(Licence, required=True)
     generated_at = fields.String(required=True)
-    platforms = fields.List(fields.Nested(PlatformBase), required=True)
-    vendors = fields.List(fields.Nested(VendorSchema), required=True)
+    platforms = fields.List(fields.Nested(ExportPlatform), required=True)
+    vendors = fields.List(fields.Nested(ExportVendor), required=True)
     claims = fields.List(fields.Nested(ExportClaimSchema), required=True)
 
 
