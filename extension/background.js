@@ -6,6 +6,7 @@ import {
   ensureSyncAlarm,
   platformForUrl,
   readIndex,
+  syncExport,
   syncIndex,
 } from './lib/index-store.js';
 import { DEFAULT_SETTINGS, hideOnSite, readSettings } from './lib/settings.js';
@@ -41,10 +42,19 @@ function currentSettings() {
   return settingsPromise;
 }
 
-/** One sync at a time: install, start-up, the alarm and "Sync now" may meet. */
+/**
+ * One sync at a time: install, start-up, the alarm and "Sync now" may meet. The index, then the
+ * whole record (export.json): two whole-file conditional downloads, nothing about the user's
+ * browsing. Answers the index's outcome (what the options page shows as the last sync).
+ */
 function sync() {
   if (!syncPromise) {
-    syncPromise = syncIndex().finally(() => {
+    syncPromise = syncIndex()
+      .then(async (outcome) => {
+        await syncExport().catch((error) => console.error('Behind the Feed: record sync failed', error));
+        return outcome;
+      })
+      .finally(() => {
       syncPromise = null;
     });
   }
@@ -103,9 +113,9 @@ async function dismissedIn(tabId) {
   return (await dismissedByTab())[tabId] || [];
 }
 
-async function setDismissed(tabId, hosts) {
+async function setDismissed(tabId, slugs) {
   const dismissed = await dismissedByTab();
-  if (hosts) dismissed[tabId] = hosts;
+  if (slugs) dismissed[tabId] = slugs;
   else if (tabId in dismissed) delete dismissed[tabId];
   else return;
   await chrome.storage.session.set({ dismissed });
@@ -123,8 +133,10 @@ async function overlayData(sender) {
   if (!settings.overlaysEnabled) return null;
   const found = await senderPlatform(sender);
   if (!found || found.platform.total === 0) return null;
-  if (settings.hiddenSites.includes(found.host)) return null;
-  if ((await dismissedIn(sender.tab.id)).includes(found.host)) return null;
+  // Hidden per matched platform (its slug): hiding Gmail leaves Google Search alone. Entries
+  // from before (a listed host) still count for the platform of that host.
+  if (settings.hiddenSites.includes(found.slug) || settings.hiddenSites.includes(found.host)) return null;
+  if ((await dismissedIn(sender.tab.id)).includes(found.slug)) return null;
   const { lang, t } = await loadTranslator(resolveLanguage(settings.language, chrome.i18n.getUILanguage()));
   const { platform } = found;
   const counts = platform.counts || {};
@@ -151,7 +163,7 @@ async function overlayData(sender) {
       total: claimCountLabel(platform.total, lang, t),
       details: t('overlayDetails'),
       hide: t('overlayHideSite'),
-      hideTitle: t('overlayHideSiteTitle', found.host),
+      hideTitle: t('overlayHideSiteTitle', platform.name),
       off: t('overlayTurnOff'),
       close: t('overlayClose'),
     },
@@ -182,7 +194,7 @@ const fromContentScript = {
   'open-panel': openPanel,
   'hide-site': async (sender) => {
     const found = await senderPlatform(sender);
-    if (found) await hideOnSite(found.host);
+    if (found) await hideOnSite(found.slug);
     return Boolean(found);
   },
   'overlays-off': async () => {
@@ -192,8 +204,8 @@ const fromContentScript = {
   dismiss: async (sender) => {
     const found = await senderPlatform(sender);
     if (!found) return false;
-    const hosts = await dismissedIn(sender.tab.id);
-    if (!hosts.includes(found.host)) await setDismissed(sender.tab.id, [...hosts, found.host]);
+    const slugs = await dismissedIn(sender.tab.id);
+    if (!slugs.includes(found.slug)) await setDismissed(sender.tab.id, [...slugs, found.slug]);
     return true;
   },
 };
@@ -214,7 +226,20 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
-chrome.runtime.onInstalled.addListener(() => {
+const FIRST_RUN_PAGE = 'firstrun/firstrun.html';
+
+/** The first-run page, once: on install, and never again once shown (the `firstRunShown` flag). */
+async function openFirstRun() {
+  const { firstRunShown } = await chrome.storage.local.get('firstRunShown');
+  if (firstRunShown) return;
+  await chrome.storage.local.set({ firstRunShown: new Date().toISOString() });
+  await chrome.tabs.create({ url: chrome.runtime.getURL(FIRST_RUN_PAGE) });
+}
+
+chrome.runtime.onInstalled.addListener((details) => {
+  if (details && details.reason === 'install') {
+    openFirstRun().catch((error) => console.error('Behind the Feed: first-run page failed', error));
+  }
   setUp().catch((error) => console.error('Behind the Feed: set-up failed', error));
 });
 
@@ -239,9 +264,16 @@ chrome.tabs.onActivated.addListener(({ tabId }) => {
   chrome.tabs.get(tabId).then((tab) => updateBadge(tabId, tab.url), () => {});
 });
 
+// Single-page sites (YouTube, Google) change the URL without loading a page: match again on
+// every URL change, and tell the overlay, which asks for its data again (the platform may differ:
+// google.com/maps to google.com/search).
 chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
   if (changeInfo.url !== undefined || changeInfo.status === 'loading') {
     updateBadge(tabId, tab.url).catch(() => {});
+  }
+  if (changeInfo.url !== undefined && tab.status === 'complete') {
+    // The page stays; only its URL changed. No overlay there (unlisted host): nothing listens.
+    chrome.tabs.sendMessage(tabId, { type: 'url-changed' }, { frameId: 0 }).catch(() => {});
   }
 });
 

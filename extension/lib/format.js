@@ -38,6 +38,28 @@ const PAY_PERIOD_KEYS = {
   year: 'payPerYear',
 };
 
+const WORKERS_BASIS_KEYS = {
+  employed: 'workersEmployed',
+  contracted: 'workersContracted',
+  registered: 'workersRegistered',
+  active: 'workersActive',
+  estimated: 'workersEstimated',
+};
+const PAY_QUALIFIER_KEYS = {
+  exact: 'payExact',
+  about: 'payAbout',
+  up_to: 'payUpTo',
+  as_little_as: 'payAsLittleAs',
+  at_least: 'payAtLeast',
+};
+const PAY_RATE_KEYS = {
+  hour: 'payRateHour',
+  day: 'payRateDay',
+  week: 'payRateWeek',
+  month: 'payRateMonth',
+  year: 'payRateYear',
+};
+
 /** The message key naming a kind of labour, or null for an unknown kind. */
 export function kindLabelKey(kind) {
   return Object.hasOwn(KIND_LABEL_KEYS, kind) ? KIND_LABEL_KEYS[kind] : null;
@@ -59,6 +81,10 @@ export function formatMessageKeys() {
     ...Object.values(KIND_LABEL_KEYS),
     ...Object.values(EVIDENCE_LABEL_KEYS),
     ...Object.values(PAY_PERIOD_KEYS),
+    ...Object.values(WORKERS_BASIS_KEYS),
+    ...Object.values(PAY_QUALIFIER_KEYS),
+    ...Object.values(PAY_RATE_KEYS),
+    'workersUnqualified',
     'claimCountOne',
     'claimCountOther',
   ];
@@ -110,6 +136,29 @@ export function formatPay(pay, locale, t) {
   }
   const perKey = payPeriodKey(pay.per);
   return perKey ? t(perKey, amount) : amount;
+}
+
+/**
+ * A head count in words, saying what was counted: "1,000,000 registered contributors",
+ * "an estimated 10,000 workers". Registered accounts are never called workers. '' when there
+ * is no count.
+ */
+export function formatWorkers(workers, basis, locale, t) {
+  if (!Number.isFinite(workers)) return '';
+  const count = formatCount(workers, locale);
+  const key = Object.hasOwn(WORKERS_BASIS_KEYS, basis) ? WORKERS_BASIS_KEYS[basis] : 'workersUnqualified';
+  return t(key, count);
+}
+
+/**
+ * Pay in words, as reported and never converted, with how sure the figure is:
+ * "as little as $1.50 an hour", "about €1,200 a month", "up to $15 an hour". '' for no pay.
+ */
+export function formatPayInWords(pay, locale, t) {
+  if (!pay || typeof pay !== 'object' || !Number.isFinite(pay.amount)) return '';
+  const amount = formatPay({ amount: pay.amount, currency: pay.currency }, locale, t);
+  const rate = Object.hasOwn(PAY_RATE_KEYS, pay.per) ? t(PAY_RATE_KEYS[pay.per], amount) : amount;
+  return Object.hasOwn(PAY_QUALIFIER_KEYS, pay.qualifier) ? t(PAY_QUALIFIER_KEYS[pay.qualifier], rate) : rate;
 }
 
 /** A country's name in the reader's language; an unknown code is shown as it is. */

@@ -2,8 +2,9 @@
 // bundled snapshot (data/index.json) as the fallback, and the conditional sync with the server.
 // The sync downloads the whole index; nothing about the user's browsing is ever sent.
 
-import { matchHost, normalizeHost } from './match.js';
+import { matchUrl } from './match.js';
 import { apiUrl } from './format.js';
+import { isValidExport, validateExport } from './record.js';
 
 export const SYNC_ALARM = 'index-sync';
 export const SYNC_PERIOD_MINUTES = 24 * 60;
@@ -68,7 +69,14 @@ export function validateIndex(index) {
   }
   if (!isPlainObject(index.platforms)) problems.push('platforms is not an object');
   if (!isPlainObject(index.hosts)) problems.push('hosts is not an object');
+  if (index.rules != null && !Array.isArray(index.rules)) problems.push('rules is not a list');
   if (problems.length) return problems;
+  for (const rule of index.rules || []) {
+    // match.js skips a malformed rule; one that names an unknown platform would draw nothing.
+    if (!isPlainObject(rule) || typeof rule.slug !== 'string' || !Object.hasOwn(index.platforms, rule.slug)) {
+      problems.push(`rule ${JSON.stringify(rule?.host)} points to an unknown platform`);
+    }
+  }
   for (const [slug, platform] of Object.entries(index.platforms)) {
     problems.push(...platformProblems(slug, platform));
   }
@@ -87,8 +95,9 @@ export function isValidIndex(index) {
 }
 
 /**
- * The platform listed for a page URL, matched here and nowhere else:
- * {slug, host (the listed host that matched), platform} or null.
+ * The platform listed for a page URL, matched here and nowhere else, on the full URL (exact-host
+ * and path rules apply): {slug, host (the listed host of the rule that matched), path (the rule's
+ * path prefix, '' for none), platform} or null.
  */
 export function platformForUrl(url, index) {
   let parsed;
@@ -98,27 +107,9 @@ export function platformForUrl(url, index) {
     return null;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  let slug;
-  let host;
-  try {
-    slug = matchHost(parsed.hostname, index.hosts);
-    host = slug ? normalizeHost(parsed.hostname) : null;
-  } catch {
-    return null;
-  }
-  if (!slug || !Object.hasOwn(index.platforms, slug)) return null;
-  // match.js says which platform; the listed host it matched (the longest listed suffix) is the
-  // site the user can hide the overlay on.
-  const labels = host.split('.');
-  let listed = host;
-  for (let i = 0; i < labels.length - 1; i += 1) {
-    const candidate = labels.slice(i).join('.');
-    if (index.hosts[candidate] === slug) {
-      listed = candidate;
-      break;
-    }
-  }
-  return { slug, host: listed, platform: index.platforms[slug] };
+  const rule = matchUrl(parsed.href, index);
+  if (!rule || !index.platforms || !Object.hasOwn(index.platforms, rule.slug)) return null;
+  return { slug: rule.slug, host: rule.host, path: rule.path, platform: index.platforms[rule.slug] };
 }
 
 /** The index shipped with the extension. */
@@ -137,11 +128,24 @@ export async function readIndex(storage = chrome.storage.local, loadBundled = lo
   return { index: await loadBundled(), origin: 'bundled' };
 }
 
-async function fetchIndex({ serverUrl, storage, fetchImpl, timeoutMs }) {
-  const { index: stored, indexEtag } = await storage.get(['index', 'indexEtag']);
+// A whole file the server publishes and the extension keeps: the index and the export. Both are
+// synced the same way: one conditional GET of the whole file, kept only when it is valid.
+const FILES = {
+  index: { path: 'api/v1/index', key: 'index', etagKey: 'indexEtag', statusKey: 'lastSync', validate: validateIndex },
+  export: {
+    path: 'api/v1/export.json',
+    key: 'export',
+    etagKey: 'exportEtag',
+    statusKey: 'lastExportSync',
+    validate: validateExport,
+  },
+};
+
+async function fetchFile(file, { serverUrl, storage, fetchImpl, timeoutMs }) {
+  const { [file.key]: stored, [file.etagKey]: etag } = await storage.get([file.key, file.etagKey]);
   const headers = { Accept: 'application/json' };
-  if (indexEtag && stored && isValidIndex(stored)) headers['If-None-Match'] = indexEtag;
-  const response = await fetchImpl(apiUrl(serverUrl, 'api/v1/index'), {
+  if (etag && stored && file.validate(stored).length === 0) headers['If-None-Match'] = etag;
+  const response = await fetchImpl(apiUrl(serverUrl, file.path), {
     headers,
     // The conditional request is ours: the HTTP cache must neither answer it nor store it.
     cache: 'no-store',
@@ -149,7 +153,8 @@ async function fetchIndex({ serverUrl, storage, fetchImpl, timeoutMs }) {
     referrerPolicy: 'no-referrer',
     signal: AbortSignal.timeout(timeoutMs),
   });
-  if (response.status === 304) return { result: 'not-modified', version: stored?.version };
+  const version = (data) => data?.version ?? data?.generated_at;
+  if (response.status === 304) return { result: 'not-modified', version: version(stored) };
   if (!response.ok) return { result: 'error', message: `HTTP ${response.status}` };
   let body;
   try {
@@ -157,12 +162,27 @@ async function fetchIndex({ serverUrl, storage, fetchImpl, timeoutMs }) {
   } catch {
     return { result: 'error', message: 'the answer is not JSON' };
   }
-  const problems = validateIndex(body);
-  if (problems.length) return { result: 'error', message: `invalid index: ${problems[0]}` };
+  const problems = file.validate(body);
+  if (problems.length) return { result: 'error', message: `invalid ${file.key}: ${problems[0]}` };
   const { serverUrl: current } = await storage.get('serverUrl');
   if (current !== serverUrl) return { result: 'error', message: 'the server URL changed during the sync' };
-  await storage.set({ index: body, indexEtag: response.headers.get('ETag') || '' });
-  return { result: 'ok', version: body.version };
+  await storage.set({ [file.key]: body, [file.etagKey]: response.headers.get('ETag') || '' });
+  return { result: 'ok', version: version(body) };
+}
+
+async function syncFile(file, { storage = chrome.storage.local, fetchImpl = fetch, now = () => new Date(), timeoutMs = SYNC_TIMEOUT_MS } = {}) {
+  const { serverUrl } = await storage.get('serverUrl');
+  if (!serverUrl) return { at: now().toISOString(), result: 'no-server' };
+  let outcome;
+  try {
+    outcome = await fetchFile(file, { serverUrl, storage, fetchImpl, timeoutMs });
+  } catch (error) {
+    const message = error && error.name === 'TimeoutError' ? 'timed out' : String(error?.message || error);
+    outcome = { result: 'error', message };
+  }
+  const status = { at: now().toISOString(), serverUrl, ...outcome };
+  await storage.set({ [file.statusKey]: status });
+  return status;
 }
 
 /**
@@ -170,31 +190,42 @@ async function fetchIndex({ serverUrl, storage, fetchImpl, timeoutMs }) {
  * last good index. Records and returns {at, result: ok|not-modified|error|no-server, message?,
  * version?} as `lastSync`.
  */
-export async function syncIndex({
-  storage = chrome.storage.local,
-  fetchImpl = fetch,
-  now = () => new Date(),
-  timeoutMs = SYNC_TIMEOUT_MS,
-} = {}) {
-  const { serverUrl } = await storage.get('serverUrl');
-  if (!serverUrl) return { at: now().toISOString(), result: 'no-server' };
-  let outcome;
-  try {
-    outcome = await fetchIndex({ serverUrl, storage, fetchImpl, timeoutMs });
-  } catch (error) {
-    const message = error && error.name === 'TimeoutError' ? 'timed out' : String(error?.message || error);
-    outcome = { result: 'error', message };
-  }
-  const lastSync = { at: now().toISOString(), serverUrl, ...outcome };
-  await storage.set({ lastSync });
-  return lastSync;
+export function syncIndex(options = {}) {
+  return syncFile(FILES.index, options);
+}
+
+/**
+ * Download the whole published record (GET /api/v1/export.json) the same way: If-None-Match,
+ * the last good copy kept on failure or an invalid answer. Records and returns the outcome as
+ * `lastExportSync`. Never a request per site or per platform.
+ */
+export function syncExport(options = {}) {
+  return syncFile(FILES.export, options);
+}
+
+/** The record shipped with the extension (data/export.json). */
+export async function loadBundledExport(fetchImpl = fetch) {
+  const response = await fetchImpl(chrome.runtime.getURL('data/export.json'));
+  return response.json();
+}
+
+/**
+ * The record to show: the last good one from the server if there is one, else the bundled one.
+ * Returns {data, origin: 'server' | 'bundled'}.
+ */
+export async function readExport(storage = chrome.storage.local, loadBundled = loadBundledExport) {
+  const { export: stored } = await storage.get('export');
+  if (stored && isValidExport(stored)) return { data: stored, origin: 'server' };
+  return { data: await loadBundled(), origin: 'bundled' };
 }
 
 /** Forget everything that came from a server (when the user removes or changes the server URL). */
 export async function forgetServerData(storage = chrome.storage.local) {
   const all = await storage.get(null);
   const keys = Object.keys(all).filter(
-    (key) => ['index', 'indexEtag', 'lastSync'].includes(key) || key.startsWith('details:'),
+    (key) =>
+      ['index', 'indexEtag', 'lastSync', 'export', 'exportEtag', 'lastExportSync'].includes(key) ||
+      key.startsWith('details:'),
   );
   if (keys.length) await storage.remove(keys);
 }

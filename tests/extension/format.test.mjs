@@ -9,6 +9,8 @@ import {
   evidenceLabel,
   formatPartialDate,
   formatPay,
+  formatPayInWords,
+  formatWorkers,
   formatPeriod,
   formatPlaces,
   groupClaimsByKind,
@@ -177,4 +179,29 @@ test('suggestion answers become a clear message', () => {
   });
   assert.deepEqual(suggestionOutcome(400, '<html>'), { ok: false, key: 'reportRejected', detail: '' });
   assert.equal(suggestionOutcome(500, null).key, 'reportServerError');
+});
+
+test('head counts say what was counted: accounts are not workers', () => {
+  assert.equal(formatWorkers(1000000, 'registered', 'en', en), '1,000,000 registered contributors');
+  assert.equal(formatWorkers(10000, 'estimated', 'en', en), 'an estimated 10,000 workers');
+  assert.equal(formatWorkers(260, 'employed', 'en', en), '260 employed workers');
+  assert.equal(formatWorkers(1500, 'contracted', 'en', en), '1,500 contracted workers');
+  assert.equal(formatWorkers(42, 'active', 'en', en), '42 active contributors');
+  assert.equal(formatWorkers(42, null, 'en', en), '42 workers');
+  assert.equal(plain(formatWorkers(1000000, 'registered', 'fr', fr)), '1 000 000 contributeurs inscrits');
+  assert.equal(formatWorkers(null, null, 'en', en), '');
+});
+
+test('pay in words keeps how sure the figure is', () => {
+  const pay = (amount, qualifier, per = 'hour', currency = 'USD') => ({ amount, currency, per, qualifier });
+  assert.equal(formatPayInWords(pay(1.5, 'as_little_as'), 'en', en), 'as little as $1.50 an hour');
+  assert.equal(formatPayInWords(pay(2, 'about'), 'en', en), 'about $2 an hour');
+  assert.equal(formatPayInWords(pay(15, 'up_to'), 'en', en), 'up to $15 an hour');
+  assert.equal(formatPayInWords(pay(7.25, 'at_least'), 'en', en), 'at least $7.25 an hour');
+  assert.equal(formatPayInWords(pay(235, 'as_little_as', 'month', 'GBP'), 'en', en), 'as little as £235 a month');
+  assert.equal(formatPayInWords(pay(1200, 'exact', 'month', 'EUR'), 'en', en), '€1,200 a month');
+  assert.equal(plain(formatPayInWords(pay(1.5, 'as_little_as'), 'fr', fr)), "seulement 1,50 $US de l'heure");
+  assert.equal(formatPayInWords(pay(3, undefined, 'day'), 'en', en), '$3 a day');
+  assert.equal(formatPayInWords(null, 'en', en), '');
+  assert.equal(formatPayInWords({ amount: 'lots' }, 'en', en), '');
 });

@@ -79,7 +79,7 @@ test('tab URLs are matched locally to the longest listed host', () => {
   const index = sampleIndex();
   assert.deepEqual(
     { ...platformForUrl('https://www.facebook.com/groups/1?x=y', index), platform: undefined },
-    { slug: 'facebook', host: 'facebook.com', platform: undefined },
+    { slug: 'facebook', host: 'facebook.com', path: '', platform: undefined },
   );
   assert.equal(platformForUrl('https://m.fb.com/', index).host, 'fb.com');
   assert.equal(platformForUrl('https://sites.google.com/view/x', index).slug, 'google-sites');
@@ -98,6 +98,27 @@ test('tab URLs are matched locally to the longest listed host', () => {
   ]) {
     assert.equal(platformForUrl(url, index), null, String(url));
   }
+});
+
+test('tab URLs are matched on the full URL: exact-host and path rules, most specific first', () => {
+  const index = sampleIndex();
+  index.platforms.gmail = { ...index.platforms.facebook, name: 'Gmail' };
+  index.platforms['google-search'] = { ...index.platforms.facebook, name: 'Google Search' };
+  index.rules = [
+    { host: 'mail.google.com', slug: 'gmail', scope: 'exact' },
+    { host: 'www.google.com', slug: 'google-search', path: '/search' },
+  ];
+  assert.equal(validateIndex(index).length, 0, validateIndex(index).join('; '));
+  assert.equal(platformForUrl('https://mail.google.com/mail/u/0/', index).slug, 'gmail');
+  assert.equal(platformForUrl('https://mail.google.com/mail/u/0/', index).host, 'mail.google.com');
+  const search = platformForUrl('https://www.google.com/search?q=moderators', index);
+  assert.deepEqual([search.slug, search.host, search.path], ['google-search', 'www.google.com', '/search']);
+  // Not the search: the plain google.com rule (or nothing) answers, never Google Search.
+  assert.notEqual(platformForUrl('https://www.google.com/maps', index)?.slug, 'google-search');
+  assert.notEqual(platformForUrl('https://www.google.com/searchengine', index)?.slug, 'google-search');
+  // A rule naming a platform the index does not have makes the index invalid.
+  index.rules.push({ host: 'docs.google.com', slug: 'nowhere', scope: 'exact' });
+  assert.match(validateIndex(index).join('; '), /docs.google.com/);
 });
 
 test('the stored index wins over the bundled one, if it is valid', async () => {
