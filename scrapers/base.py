@@ -6,16 +6,22 @@ against a `Known` snapshot (plain data read by the runner), so that step stays p
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
-ORIGINS = ("dsa-reports", "dsa-tdb", "news", "wikidata", "linkcheck")
-PROPOSAL_KINDS = ("new_claim", "domain", "owner", "lead", "report")
+ORIGINS = ("dsa-reports", "dsa-tdb", "news", "wikidata", "linkcheck", "wayback-capture")
+# new_claim: a claim to draft; domain/owner: a platform field; lead: an article to read;
+# report: a user's report; archive: a source's archived copy (archive_url); moderators: DSA
+# per-language moderator rows of a platform; vendor_ids: a vendor's Wikidata/OpenCorporates ids.
+PROPOSAL_KINDS = ("new_claim", "domain", "owner", "lead", "report", "archive", "moderators",
+                  "vendor_ids")
 
 
 class ScrapeError(Exception):
@@ -129,6 +135,9 @@ class KnownVendor:
     slug: str
     name: str
     aliases: tuple[str, ...] = ()
+    website: str | None = None
+    wikidata: str | None = None
+    opencorporates: str | None = None
 
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
@@ -136,8 +145,15 @@ class KnownVendor:
 
 @dataclass(frozen=True)
 class KnownSource:
+    """One source row (a claim's source): what the link checker and the archivers work on."""
+
     url: str
     check_status: str | None = None
+    id: int | None = None
+    quote: str = ""
+    published: str | None = None
+    archive_url: str | None = None
+    archive_proposed: bool = False  # an archive proposal for this URL waits for a curator
 
 
 @dataclass(frozen=True)
@@ -190,7 +206,9 @@ class Known:
                 for p in data.get("platforms", ())
             ),
             vendors=tuple(
-                KnownVendor(slug=v["slug"], name=v["name"], aliases=tuple(v.get("aliases", ())))
+                KnownVendor(slug=v["slug"], name=v["name"], aliases=tuple(v.get("aliases", ())),
+                            website=v.get("website"), wikidata=v.get("wikidata"),
+                            opencorporates=v.get("opencorporates"))
                 for v in data.get("vendors", ())
             ),
             sources=tuple(_known_sources(data.get("sources", ()))),
@@ -202,4 +220,90 @@ def _known_sources(items: Iterable[Any]) -> Iterable[KnownSource]:
         if isinstance(item, str):
             yield KnownSource(url=item)
         else:
-            yield KnownSource(url=item["url"], check_status=item.get("check_status"))
+            yield KnownSource(url=item["url"], check_status=item.get("check_status"),
+                              id=item.get("id"), quote=item.get("quote") or "",
+                              published=item.get("published"),
+                              archive_url=item.get("archive_url"),
+                              archive_proposed=bool(item.get("archive_proposed")))
+
+
+# -- the registry's vocabulary ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing to read: an http(s) URL or a local file, and what its parser should be told."""
+
+    location: str
+    hints: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+    @property
+    def label(self) -> str:
+        """How errors name it: the URL, or a saved file's name."""
+        return self.location if self.is_url else PurePath(self.location).name
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a scraper's steps may know about the run: the database's contents as plain data,
+    the settings (from server.config), the day, the --source list, and a clock."""
+
+    known: Known = field(default_factory=Known)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
+    sources: tuple[str, ...] = ()
+    now: Callable[[], str] = now_iso
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        value = self.settings.get(name)
+        return default if value is None else value
+
+
+def given_targets(ctx: RunContext) -> list[Target]:
+    """The --source files or URLs, as targets."""
+    return [Target(source) for source in ctx.sources]
+
+
+def fetch_bytes(session: Any, target: Target, ctx: RunContext) -> bytes:
+    """The usual fetch: GET the target's URL through the polite session."""
+    return session.fetch(target.location)
+
+
+def _proposal_parts(summary: Any) -> list[str]:
+    return [f"fetched {summary.fetched}", f"{summary.parsed} records",
+            f"{summary.new} new proposals", f"{summary.unchanged} unchanged"]
+
+
+@dataclass(frozen=True)
+class Scraper:
+    """One scraper, as the registry knows it. Each module exports one, named SCRAPER.
+
+    targets(ctx) -> [Target]: what to read (ctx.sources, the --source list, when given).
+    fetch(http, target, ctx): the target's data through the polite session (bytes, or the
+      scraper's own answer object); saved files are read as bytes by the runner instead.
+    parse(data, target, ctx) -> [record]: pure; MalformedInput when the data cannot be read.
+    to_proposals(records, known) -> [ProposalDraft]: pure.
+    write(session, records, ctx) -> int: optional, rows the scraper updates itself (the link
+      checker's source checks), in the runner's one transaction; returns how many changed.
+    report(summary) -> [str]: the parts of the summary line (default: fetched, records, new...).
+    """
+
+    name: str
+    description: str
+    targets: Callable[[RunContext], Sequence[Target]]
+    parse: Callable[[Any, Target, RunContext], list[Any]]
+    to_proposals: Callable[[Sequence[Any], Known], list[ProposalDraft]]
+    fetch: Callable[[Any, Target, RunContext], Any] = fetch_bytes
+    write: Callable[[Any, Sequence[Any], RunContext], int] | None = None
+    report: Callable[[Any], list[str]] = _proposal_parts
+    reads_files: bool = True  # --source may name a saved file
+    cache: bool = True  # answers may come from the on-disk HTTP cache
+    delay_setting: str = "BTF_SCRAPE_DELAY"  # seconds between two requests to one host

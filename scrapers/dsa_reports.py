@@ -14,14 +14,28 @@ mixing language and country codes (GR for el, DK for da...), comma or semicolon 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from scrapers.base import Known, MalformedInput, ProposalDraft, fold, name_key
+from scrapers.base import (
+    Known,
+    MalformedInput,
+    ProposalDraft,
+    RunContext,
+    ScrapeError,
+    Scraper,
+    Target,
+    fold,
+    given_targets,
+    name_key,
+)
 from scrapers.tables import Table, column_key, read_tables
 
 ORIGIN = "dsa-reports"
@@ -88,6 +102,7 @@ class ModeratorCount:
     source_url: str | None
     sha256: str
     fetched_at: str | None
+    published: str | None = None  # the report's publication date, when the reports list says
 
 
 def fetch(session: Any, report: Report | str) -> bytes:
@@ -98,7 +113,7 @@ def fetch(session: Any, report: Report | str) -> bytes:
 
 def parse(data: bytes, *, source_url: str | None = None, service: str | None = None,
           period: str | None = None, fetched_at: str | None = None,
-          name: str | None = None) -> list[ModeratorCount]:
+          name: str | None = None, published: str | None = None) -> list[ModeratorCount]:
     """The human resources rows of a report (CSV, XLSX or ZIP), normalised. Pure."""
     name = name or (source_url.rsplit("/", 1)[-1] if source_url else "report")
     tables = read_tables(data, name)
@@ -107,6 +122,8 @@ def parse(data: bytes, *, source_url: str | None = None, service: str | None = N
     for table in tables:
         records.extend(_parse_table(table, source_url=source_url, service=service, period=period,
                                     fetched_at=fetched_at, digest=digest))
+    if published:
+        records = [dataclasses.replace(r, published=published) for r in records]
     if not records:
         raise MalformedInput(
             f"no rows of the '{SECTION_TITLE}' table found (looked for it in the Section column "
@@ -268,92 +285,135 @@ def _measure(indicator: str) -> str | None:
 # -- proposals ------------------------------------------------------------------------------
 
 
-CLAIM_MEASURES = {
-    "internal": "internal content moderators (its own staff)",
-    "external": "external content moderators contracted from other companies",
-}
+def _count(value: int | float | None) -> int | None:
+    """A head count: a whole number (a fractional figure, e.g. full-time equivalents, is not)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _cells(row: ModeratorCount) -> str:
+    """A row's cells as filed, so the quote stays verbatim."""
+    return " | ".join(cell for cell in (row.indicator, row.scope_label, row.value_text) if cell)
+
+
+def moderator_rows(rows: Sequence[ModeratorCount], *, source: dict[str, Any]
+                   ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The `moderators` rows (SPEC: dataset format v2) of one report's table for one service
+    and period: "total" first, then languages by code; and the scopes that are no language.
+
+    count is internal + external when the report gives either for that scope (note says which
+    one is missing when only one is given); else the moderators with linguistic expertise.
+    """
+    by_scope: dict[str, dict[str, ModeratorCount]] = {}
+    unrecognised: list[str] = []
+    for row in rows:
+        if row.measure is None:
+            continue
+        if row.scope != "total" and not re.fullmatch(r"[a-z]{2}", row.scope):
+            if row.scope_label not in unrecognised:
+                unrecognised.append(row.scope_label)
+            continue
+        by_scope.setdefault(row.scope, {}).setdefault(row.measure, row)
+    first = rows[0]
+    start, end = first.period_start, first.period_end
+    result = []
+    for scope in sorted(by_scope, key=lambda s: (s != "total", s)):
+        measures = by_scope[scope]
+        internal = _count(measures["internal"].value) if "internal" in measures else None
+        external = _count(measures["external"].value) if "external" in measures else None
+        used = [measures[m] for m in ("internal", "external") if m in measures
+                and _count(measures[m].value) is not None]
+        note = None
+        if internal is not None or external is not None:
+            count = (internal or 0) + (external or 0)
+            if internal is None:
+                note = "external moderators only: no internal figure given"
+            elif external is None:
+                note = "internal moderators only: no external figure given"
+        elif "linguistic_expertise" in measures and _count(
+                measures["linguistic_expertise"].value) is not None:
+            count = _count(measures["linguistic_expertise"].value)
+            used = [measures["linguistic_expertise"]]
+            note = "moderators with linguistic expertise in this language"
+        else:
+            continue
+        result.append({
+            "language": scope,
+            "count": count,
+            "period": _observed(start, end),
+            "period_label": short_period_label(start, end),
+            "internal": internal,
+            "external": external,
+            "note": note,
+            "source": {**source, "quote": "; ".join(_cells(r) for r in used)},
+        })
+    return result, unrecognised
 
 
 def to_proposals(records: Iterable[ModeratorCount], known: Known) -> list[ProposalDraft]:
-    """One new_claim proposal per platform, period and measure (internal, external)."""
-    groups: dict[tuple[str, str, str, str, str | None], list[ModeratorCount]] = {}
+    """One `moderators` proposal per platform, report and period: the rows of the human
+    resources table, in the shape of a platform's `moderators` list, for curators to review."""
+    groups: dict[tuple[str, str, str, str | None], list[ModeratorCount]] = {}
     for record in records:
-        if record.measure not in CLAIM_MEASURES:
-            continue
-        key = (record.service, record.period_start, record.period_end, record.measure,
-               record.source_url)
+        key = (record.service, record.period_start, record.period_end, record.source_url)
         groups.setdefault(key, []).append(record)
     drafts = []
-    for (service, start, end, measure, source_url), rows in sorted(
+    for (service, start, end, source_url), rows in sorted(
             groups.items(), key=lambda item: tuple(v or "" for v in item[0])):
         platform = known.platform_named(service)
         if platform is None:
             continue
-        total = next((r.value for r in rows if r.scope == "total"), None)
-        by_language = {r.scope: r.value for r in rows if r.scope != "total" and r.value is not None}
-        workers = int(total) if isinstance(total, int | float) and total == int(total) else None
-        period = {"start": start, "end": end}
-        record = {
-            "service": service,
-            "period_start": start,
-            "period_end": end,
-            "measure": measure,
-            "indicator": rows[0].indicator,
-            "total": total,
-            "by_language": dict(sorted(by_language.items())),
-            "context": next((r.context for r in rows if r.context), ""),
-            "table": rows[0].table,
-            "rows": [r.row for r in rows],
-            "source_url": source_url,
-            "sha256": rows[0].sha256,
-            "fetched_at": rows[0].fetched_at,
+        source = {
+            "url": source_url,
+            "title": f"{service}: DSA transparency report, {period_label(start, end)}",
+            "publisher": platform.owner or service,
+            "published": rows[0].published,
+            "quote": "",
+            "language": "en",
+            "is_copy": False,
         }
-        claim = {
-            "kind": "moderation",
-            "summary": _summary(service, measure, workers, start, end),
-            "platforms": [platform.slug],
-            "vendor": None,
-            "locations": [],
-            "workers": workers,
-            "pay": None,
-            "observed": _observed(start, end),
-            "evidence": "company_statement",
-            "sources": [{
-                "url": source_url,
-                "title": f"{service}: DSA transparency report, {period_label(start, end)}",
-                "publisher": platform.owner or service,
-                "published": None,
-                "quote": _quote(rows),
-                "language": "en",
-                "is_copy": False,
-            }],
-        }
+        moderators, unrecognised = moderator_rows(rows, source=source)
+        if not moderators:
+            continue
+        to_check = ["title: the report's own title"]
+        if not rows[0].published:
+            to_check.append("published: the report's publication date")
         drafts.append(ProposalDraft(
             origin=ORIGIN,
-            kind="new_claim",
+            kind="moderators",
             platform_slug=platform.slug,
             source_url=source_url,
             payload={
-                "identity": {"service": name_key(service), **period, "measure": measure},
-                "record": record,
-                "change": {"claim": claim},
+                "identity": {"service": name_key(service), "start": start, "end": end},
+                "record": {
+                    "service": service,
+                    "period_start": start,
+                    "period_end": end,
+                    "table": rows[0].table,
+                    "rows": sorted({r.row for r in rows}),
+                    "unrecognised_scopes": unrecognised,
+                    "context": next((r.context for r in rows if r.context), ""),
+                    "source_url": source_url,
+                    "sha256": rows[0].sha256,
+                    "fetched_at": rows[0].fetched_at,
+                },
+                "change": {"field": "moderators", "add": moderators, "to_check": to_check},
             },
         ))
     return drafts
 
 
-def _summary(service: str, measure: str, workers: int | None, start: str, end: str) -> str:
-    what = CLAIM_MEASURES[measure]
-    count = f"{workers:,}" if workers is not None else "a number of"
-    return (f"In its EU Digital Services Act transparency report for {period_label(start, end)}, "
-            f"{service} reported {count} {what}.")
-
-
-def _quote(rows: list[ModeratorCount]) -> str:
-    """The row's cells as filed, so the quote stays verbatim."""
-    total = next((r for r in rows if r.scope == "total"), rows[0])
-    return " | ".join(cell for cell in (total.indicator, total.scope_label, total.value_text)
-                      if cell)
+def short_period_label(start: str, end: str) -> str:
+    """"H1 2026" and "H2 2026" for the DSA's half-years, else as `period_label`."""
+    if start[:4] == end[:4] and _full_months(start, end):
+        if start[5:7] == "01" and end[5:7] == "06":
+            return f"H1 {start[:4]}"
+        if start[5:7] == "07" and end[5:7] == "12":
+            return f"H2 {start[:4]}"
+    return period_label(start, end)
 
 
 def _full_months(start: str, end: str) -> bool:
@@ -378,3 +438,46 @@ def period_label(start: str, end: str) -> str:
         return f"{calendar.month_name[first.month]}–{calendar.month_name[last.month]} {last.year}"
     return (f"{calendar.month_name[first.month]} {first.year}–"
             f"{calendar.month_name[last.month]} {last.year}")
+
+
+# -- the registry's entry -------------------------------------------------------------------
+
+
+def report_list(ctx: RunContext) -> list[Target]:
+    """The --source files or URLs, else the reports listed in BTF_DSA_REPORTS or
+    <data dir>/dsa-reports.json."""
+    if ctx.sources:
+        return given_targets(ctx)
+    candidates = [ctx.setting("BTF_DSA_REPORTS")]
+    if ctx.setting("BTF_DATA_DIR"):
+        candidates.append(str(Path(ctx.setting("BTF_DATA_DIR")) / "dsa-reports.json"))
+    path = next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+    if path is None:
+        raise ScrapeError(
+            "no list of DSA reports: pass --source FILE_OR_URL, or list them in "
+            "BTF_DSA_REPORTS or <data dir>/dsa-reports.json as "
+            '[{"url": "...", "service": "Facebook", "period": "2026-01-01/2026-06-30", '
+            '"published": "2026-08-28"}]'
+        )
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+        return [Target(item["url"], {k: item[k] for k in ("service", "period", "published")
+                                     if item.get(k)})
+                for item in items]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ScrapeError(f"{path}: not a list of {{url, service, period}} ({exc})") from exc
+
+
+def _parse_target(data: bytes, target: Target, ctx: RunContext) -> list[ModeratorCount]:
+    return parse(data, source_url=target.location if target.is_url else None,
+                 fetched_at=ctx.now(), name=None if target.is_url else target.label,
+                 **target.hints)
+
+
+SCRAPER = Scraper(
+    name="dsa-reports",
+    description="moderators per service and language in DSA transparency reports",
+    targets=report_list,
+    parse=_parse_target,
+    to_proposals=to_proposals,
+)

@@ -15,7 +15,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scrapers.base import Known, MalformedInput, ProposalDraft, name_key
+from scrapers.base import (
+    Known,
+    MalformedInput,
+    ProposalDraft,
+    RunContext,
+    Scraper,
+    Target,
+    given_targets,
+    name_key,
+)
 from scrapers.tables import column_key, decode_text, read_csv, sniff_format
 
 ORIGIN = "dsa-tdb"
@@ -233,9 +242,10 @@ def _draft(slug: str, measure: str, start: str, end: str, record: dict[str, Any]
         "kind": kind,
         "summary": summary,
         "platforms": [slug],
-        "vendor": None,
+        "vendors": [],
         "locations": [],
         "workers": None,
+        "workers_basis": None,
         "pay": None,
         "observed": {"start": start, "end": end},
         "evidence": "company_statement",
@@ -281,3 +291,35 @@ def iso_weeks(start: str, end: str) -> list[str]:
 
 def period_text(start: str, end: str) -> str:
     return start if start == end else f"{start} to {end}"
+
+
+# -- the registry's entry -------------------------------------------------------------------
+
+
+def last_complete_week(today: dt.date) -> list[dt.date]:
+    """Monday to Sunday of the latest ISO week whose aggregates should all be published."""
+    latest = today - dt.timedelta(days=LAG_DAYS)
+    sunday = latest - dt.timedelta(days=(latest.isoweekday() % 7))
+    return [sunday - dt.timedelta(days=offset) for offset in range(6, -1, -1)]
+
+
+def targets(ctx: RunContext) -> list[Target]:
+    """The --source files or URLs, else the seven days of the last complete ISO week."""
+    if ctx.sources:
+        return given_targets(ctx)
+    return [Target(aggregates_url(day), {"day": day.isoformat()})
+            for day in last_complete_week(ctx.today)]
+
+
+def _parse_target(data: bytes, target: Target, ctx: RunContext) -> list[DailyDecisions]:
+    return parse(data, source_url=target.location if target.is_url else None,
+                 name=None if target.is_url else target.label, **target.hints)
+
+
+SCRAPER = Scraper(
+    name="dsa-tdb",
+    description="share of moderation decisions not fully automated (DSA database)",
+    targets=targets,
+    parse=_parse_target,
+    to_proposals=to_proposals,
+)

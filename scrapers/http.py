@@ -201,18 +201,26 @@ class PoliteSession:
                 )
             return self._read_body(response, url)
 
-    def _read_body(self, response: requests.Response, url: str) -> bytes:
+    def read(self, response: requests.Response, url: str, *,
+             max_bytes: int | None = None) -> bytes:
+        """The body of a streamed answer, at most `max_bytes` (default: the session's limit);
+        a larger body or a connection that breaks off raises FetchError."""
+        return self._read_body(response, url, max_bytes=max_bytes)
+
+    def _read_body(self, response: requests.Response, url: str, *,
+                   max_bytes: int | None = None) -> bytes:
+        limit = max_bytes or self.max_bytes
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(f"{url} is {int(declared)} bytes, over the {self.max_bytes} limit",
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(f"{url} is {int(declared)} bytes, over the {limit} limit",
                              url=url)
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
-                if size > self.max_bytes:
-                    raise FetchError(f"{url} is over the {self.max_bytes} byte limit", url=url)
+                if size > limit:
+                    raise FetchError(f"{url} is over the {limit} byte limit", url=url)
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
             raise FetchError(f"GET {url} broke off while reading: {_reason(exc)}",
@@ -283,23 +291,17 @@ def _reason(exc: BaseException) -> str:
 
 
 def make_session(*, data_dir: str | Path | None = None, cache: bool = True,
-                 delay: float | None = None, **kwargs: Any) -> PoliteSession:
-    """The command line's session: cache under DATA_DIR/cache/http, delay from the environment.
+                 delay: float = 1.0, **kwargs: Any) -> PoliteSession:
+    """The command line's session: its cache under DATA_DIR/cache/http (24 hours).
 
-    data_dir defaults to BTF_DATA_DIR, then to the user's data directory; BTF_SCRAPE_DELAY sets
-    the per-host delay in seconds (default 1).
+    The runner passes the settings of server.config (BTF_DATA_DIR, BTF_SCRAPE_DELAY...);
+    data_dir None with cache on means server.config's data directory.
     """
-    import os
-
-    if delay is None:
-        delay = float(os.environ.get("BTF_SCRAPE_DELAY", "1"))
     cache_dir = None
     if cache:
         if data_dir is None:
-            data_dir = os.environ.get("BTF_DATA_DIR")
-        if data_dir is None:
-            import platformdirs
+            from server.config import data_dir as default_data_dir
 
-            data_dir = platformdirs.user_data_dir("behind-the-feed")
+            data_dir = default_data_dir()
         cache_dir = Path(data_dir) / "cache" / "http"
     return PoliteSession(cache_dir=cache_dir, delay=delay, **kwargs)

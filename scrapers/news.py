@@ -8,17 +8,16 @@ platform or vendor from the database. Only the headline, link, date and matched 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import io
 import json
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 -- DOCTYPE/entities are refused before parsing
+import xml.sax
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scrapers.base import Known, MalformedInput, ProposalDraft, fold
+from scrapers.base import Known, MalformedInput, ProposalDraft, RunContext, Scraper, Target, fold
 
 ORIGIN = "news"
 FEEDS = (
@@ -62,7 +61,6 @@ MAX_SUMMARY = 600
 # GDELT names languages in English; feeds give codes.
 LANGUAGE_NAMES = {"english": "en", "french": "fr", "german": "de", "spanish": "es",
                   "italian": "it", "portuguese": "pt", "dutch": "nl", "polish": "pl"}
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -86,12 +84,18 @@ def default_feeds() -> list[str]:
     return [*FEEDS, gdelt_url()]
 
 
+def targets(ctx: RunContext) -> list[Target]:
+    """The --source files or URLs, else the feeds and the GDELT query."""
+    return [Target(url) for url in (ctx.sources or default_feeds())]
+
+
 def fetch(session: Any, url: str) -> bytes:
     return session.fetch(url)
 
 
 def parse(data: bytes, *, source_url: str | None = None) -> list[Article]:
-    """The articles of an RSS 2.0 or Atom feed, or of a GDELT DOC API JSON answer. Pure."""
+    """The articles of an RSS or Atom feed (feedparser), or of a GDELT DOC API JSON answer.
+    Pure."""
     name = source_url or "feed"
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
@@ -147,95 +151,55 @@ def _gdelt_date(value: Any) -> str | None:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-ATOM = "{http://www.w3.org/2005/Atom}"
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
+_FEED_ENDS = (b"</rss>", b"</feed>", b"rdf>")
+
+
+def _root_element(data: bytes) -> str:
+    """The name of a document's first element (after the XML declaration and comments)."""
+    text = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", data[:4096], flags=re.DOTALL)
+    match = re.search(rb"<([A-Za-z][\w:.-]*)", text)
+    return match.group(1).decode("ascii", errors="replace") if match else "?"
 
 
 def _parse_xml(data: bytes, *, name: str, source_url: str | None) -> list[Article]:
-    # The standard library parser expands internal entities ("billion laughs"); feeds never
-    # need a DOCTYPE, so refuse any, as defusedxml does.
+    """An RSS (0.9x, 1.0, 2.0) or Atom feed, read by feedparser."""
+    # Feeds never need a DOCTYPE: refuse any, so that no entity is ever expanded.
     if re.search(rb"<!\s*(DOCTYPE|ENTITY)", data[:4096], re.IGNORECASE):
         raise MalformedInput("the feed declares a DOCTYPE or entities; refused", source=name)
-    try:
-        root = ET.fromstring(data)  # noqa: S314 -- DOCTYPE refused above
-    except ET.ParseError as exc:
-        raise MalformedInput(f"broken XML ({exc}); is the feed truncated?", source=name) from exc
-    if root.tag == "rss" or root.tag.endswith("RDF"):
-        items = root.iter("item") if root.tag == "rss" else root.iter(
-            "{http://purl.org/rss/1.0/}item")
-        language = _language(_text(root.find("channel/language")))
-        articles = [_rss_item(item, source_url, language) for item in items]
-    elif root.tag == f"{ATOM}feed":
-        language = _language(root.get(XML_LANG))
-        articles = [_atom_entry(entry, source_url, language)
-                    for entry in root.iter(f"{ATOM}entry")]
-    else:
-        raise MalformedInput(f"not an RSS or Atom feed (root element <{root.tag}>)", source=name)
+    import feedparser
+
+    document = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
+    if not document.get("version"):
+        raise MalformedInput(f"not an RSS or Atom feed (root element <{_root_element(data)}>)",
+                             source=name)
+    problem = document.get("bozo_exception") if document.get("bozo") else None
+    if isinstance(problem, xml.sax.SAXParseException) and not data.rstrip().lower().endswith(
+            _FEED_ENDS):
+        # feedparser's lenient reading copes with sloppy markup, not with a missing end.
+        raise MalformedInput(f"broken XML ({problem}); is the feed truncated?", source=name)
+    feed_language = _language(document.feed.get("language"))
+    articles = [_entry(entry, source_url, feed_language) for entry in document.entries]
     return _dedupe([a for a in articles if a is not None])
 
 
-def _text(element: ET.Element | None) -> str:
-    return "".join(element.itertext()) if element is not None else ""
-
-
-def _rss_item(item: ET.Element, feed: str | None, language: str | None) -> Article | None:
-    def child(tag: str) -> str:
-        found = item.find(tag)
-        if found is None:
-            found = item.find("{http://purl.org/rss/1.0/}" + tag)
-        return _text(found).strip()
-
-    link = child("link") or (child("guid") if child("guid").startswith("http") else "")
-    title = child("title")
+def _entry(entry: Any, feed: str | None, language: str | None) -> Article | None:
+    link = entry.get("link") or ""
+    if not link and str(entry.get("id", "")).startswith(("http://", "https://")):
+        link = entry["id"]
+    title = str(entry.get("title") or "").strip()
     if not link or not title:
         return None
-    summary = child("description") or _text(item.find(CONTENT))
-    published = _rss_date(child("pubDate")) or _iso_date(_text(item.find(DC_DATE)))
+    summary = entry.get("summary") or ""
+    if not summary and entry.get("content"):
+        summary = entry["content"][0].get("value", "")
+    moment = entry.get("published_parsed") or entry.get("updated_parsed")
+    published = None
+    if moment is not None:
+        published = (dt.datetime(*moment[:6], tzinfo=dt.UTC).isoformat()
+                     .replace("+00:00", "Z"))
+    entry_language = _language((entry.get("title_detail") or {}).get("language"))
     return Article(url=canonical_url(link), title=_clean(title), summary=_clean(summary),
-                   published=published, feed=feed, language=language)
-
-
-def _atom_entry(entry: ET.Element, feed: str | None, language: str | None) -> Article | None:
-    link = ""
-    for candidate in entry.findall(f"{ATOM}link"):
-        if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
-            link = candidate.get("href", "")
-            break
-    title = _text(entry.find(f"{ATOM}title")).strip()
-    if not link or not title:
-        return None
-    summary = _text(entry.find(f"{ATOM}summary")) or _text(entry.find(f"{ATOM}content"))
-    published = _iso_date(_text(entry.find(f"{ATOM}published"))
-                          or _text(entry.find(f"{ATOM}updated")))
-    language = _language(entry.get(XML_LANG)) or language
-    return Article(url=canonical_url(link), title=_clean(title), summary=_clean(summary),
-                   published=published, feed=feed, language=language)
-
-
-def _rss_date(text: str) -> str | None:
-    if not text:
-        return None
-    try:
-        moment = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-def _iso_date(text: str) -> str | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+                   published=published, feed=feed, language=entry_language or language)
 
 
 def _clean(html_or_text: str) -> str:
@@ -346,3 +310,16 @@ def to_proposals(records: Iterable[Article], known: Known) -> list[ProposalDraft
             },
         ))
     return drafts
+
+
+def _parse_target(data: bytes, target: Target, ctx: RunContext) -> list[Article]:
+    return parse(data, source_url=target.location)
+
+
+SCRAPER = Scraper(
+    name="news",
+    description="news articles about hidden labour on listed platforms (RSS, Atom, GDELT)",
+    targets=targets,
+    parse=_parse_target,
+    to_proposals=to_proposals,
+)

@@ -1,61 +1,51 @@
-"""Runs a scraper end to end: fetch, parse, draft proposals, then write them in one transaction.
+"""Runs a registered scraper end to end: targets, fetch, parse, proposals, then one write.
 
 Each item (a report, a day, a feed, a query, a source URL) is fetched and parsed on its own: one
 that fails is reported in the summary and contributes nothing, the others go on. The database is
-written once, at the end, in a single transaction: either every new proposal (or source check) is
-stored or, on failure, none. Proposals whose fingerprint is already stored count as unchanged.
+written once, at the end, in a single transaction: every new proposal and whatever the scraper
+writes itself (the link checker's source checks) or, on failure, none of it. Proposals whose
+fingerprint is already stored count as unchanged. Settings come from server.config.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
-import os
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
-from scrapers import dsa_reports, dsa_tdb, linkcheck, news, wikidata
+from scrapers import registry
 from scrapers.base import (
     Known,
     KnownPlatform,
     KnownSource,
     KnownVendor,
     ProposalDraft,
-    RobotsDisallowed,
+    RunContext,
     ScrapeError,
+    Scraper,
+    Target,
+    now_iso,
 )
+from scrapers.dsa_tdb import last_complete_week
 from server.curate.operations import queue_proposals
 from server.models import Platform, Proposal, Source, Vendor
 
-NAMES = ("dsa-reports", "dsa-tdb", "news", "wikidata", "linkcheck")
-WIKIDATA_BATCH = 40
 T = TypeVar("T")
 Progress = Callable[[Sequence[Any], str], AbstractContextManager[Iterable[Any]]]
+
+__all__ = ["Summary", "Target", "known_from_db", "last_complete_week", "make_http", "run"]
 
 
 def no_progress(items: Sequence[T], label: str) -> AbstractContextManager[Iterable[T]]:
     return contextlib.nullcontext(items)
-
-
-@dataclass(frozen=True)
-class Target:
-    """One thing to read: an http(s) URL or a local file, and what its parser should be told."""
-
-    location: str
-    hints: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def is_url(self) -> bool:
-        return self.location.startswith(("http://", "https://"))
 
 
 @dataclass
@@ -69,28 +59,42 @@ class Summary:
     new: int = 0
     unchanged: int = 0
     updated: int = 0
-    skipped: int = 0
     errors: list[str] = field(default_factory=list)
-    statuses: Counter[str] = field(default_factory=Counter)
+    records: list[Any] = field(default_factory=list)
     proposals: list[ProposalDraft] = field(default_factory=list)  # the new ones
+    report: Callable[[Summary], list[str]] | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def line(self) -> str:
-        if self.name == "linkcheck":
-            checked = ", ".join(f"{self.statuses[s]} {s}" for s in ("ok", "moved", "broken"))
-            parts = [f"checked {self.fetched} URLs ({checked})",
-                     f"{self.updated} sources {'to update' if self.dry_run else 'updated'}"]
-            if self.skipped:
-                parts.append(f"{self.skipped} skipped (robots.txt)")
-        else:
-            parts = [f"fetched {self.fetched}", f"{self.parsed} records",
-                     f"{self.new} new proposals", f"{self.unchanged} unchanged"]
+        parts = list(self.report(self)) if self.report else [
+            f"fetched {self.fetched}", f"{self.parsed} records",
+            f"{self.new} new proposals", f"{self.unchanged} unchanged"]
         parts.append(f"{len(self.errors)} error{'' if len(self.errors) == 1 else 's'}")
         suffix = " (dry run: nothing written)" if self.dry_run else ""
         return f"{self.name}: " + ", ".join(parts) + suffix
+
+
+def settings_from_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """server.config's scraper settings, overridden by the app's config when given."""
+    from server.config import scrape_settings
+
+    settings = scrape_settings()
+    settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return settings
+
+
+def make_http(scraper: Scraper, settings: Mapping[str, Any]) -> Any:
+    """The polite session a scraper runs with: its cache and per-host delay from the settings."""
+    from scrapers.http import make_session
+
+    delay = settings.get(scraper.delay_setting)
+    if delay is None:
+        delay = settings.get("BTF_SCRAPE_DELAY", 1.0)
+    return make_session(data_dir=settings.get("BTF_DATA_DIR"), cache=scraper.cache,
+                        delay=float(delay))
 
 
 def run(
@@ -102,42 +106,40 @@ def run(
     dry_run: bool = False,
     limit: int | None = None,
     progress: Progress | None = None,
-    data_dir: str | Path | None = None,
+    settings: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
+    now: Callable[[], str] | None = None,
 ) -> Summary:
-    """Run scraper `name` ("dsa-reports", "dsa-tdb", "news", "wikidata" or "linkcheck").
+    """Run the registered scraper `name` (see scrapers.registry).
 
     session_factory: returns the SQLAlchemy session (e.g. server.db.get_session).
-    http: a PoliteSession (default: scrapers.http.make_session(data_dir=data_dir)).
+    http: a PoliteSession (default: one made from the settings).
     sources: files or URLs to read instead of the default ones (linkcheck: URLs to check).
     limit: read at most this many items (reports, days, feeds, queries, source URLs).
+    settings: the app's config (default: server.config.scrape_settings()).
     Raises ScrapeError when the run cannot start or its results cannot be stored.
     """
-    if name not in NAMES:
-        raise ScrapeError(f"unknown scraper {name!r}; choose one of {', '.join(NAMES)}")
+    scraper = registry.get(name)
+    settings = settings_from_config(settings)
     progress = progress or no_progress
-    today = today or dt.date.today()
     session = session_factory()
     own_http = http is None
     if own_http:
-        from scrapers.http import make_session
-
-        http = make_session(data_dir=data_dir, cache=name != "linkcheck")
+        http = make_http(scraper, settings)
     try:
-        known = known_from_db(session)
-        summary = Summary(name=name, dry_run=dry_run)
-        if name == "linkcheck":
-            _run_linkcheck(session, http, known, summary, sources=sources, limit=limit,
-                           progress=progress)
-        else:
-            if sources:
-                targets = [Target(source) for source in sources]
-            else:
-                targets = default_targets(name, known, today=today, data_dir=data_dir)
-            records = _read_all(name, http, targets[:limit] if limit else targets, summary,
-                                progress=progress)
-            drafts = draft_proposals(name, records, known)
-            store_proposals(session, drafts, summary, dry_run=dry_run)
+        ctx = RunContext(known=known_from_db(session), settings=settings,
+                         today=today or dt.date.today(), sources=tuple(sources),
+                         now=now or now_iso)
+        summary = Summary(name=name, dry_run=dry_run, report=scraper.report)
+        targets = list(scraper.targets(ctx))
+        if not scraper.reads_files:
+            bad = [t.location for t in targets if not t.is_url]
+            if bad:
+                raise ScrapeError(f"{name} reads URLs, not saved files: {bad[0]}")
+        records = _read_all(scraper, http, targets[:limit] if limit else targets, summary, ctx,
+                            progress=progress)
+        drafts = draft_proposals(scraper, records, ctx.known)
+        store(session, scraper, drafts, records, summary, ctx, dry_run=dry_run)
         return summary
     finally:
         if own_http:
@@ -147,59 +149,10 @@ def run(
 # -- reading --------------------------------------------------------------------------------
 
 
-def default_targets(name: str, known: Known, *, today: dt.date,
-                    data_dir: str | Path | None = None) -> list[Target]:
-    """What a scraper reads when no --source is given."""
-    if name == "dsa-reports":
-        return _report_targets(data_dir)
-    if name == "dsa-tdb":
-        return [Target(dsa_tdb.aggregates_url(day), {"day": day.isoformat()})
-                for day in last_complete_week(today)]
-    if name == "news":
-        return [Target(url) for url in news.default_feeds()]
-    if name == "wikidata":
-        platforms = list(known.platforms)
-        if not platforms:
-            raise ScrapeError("no platforms in the database to look up")
-        return [Target(wikidata.query_url(platforms[i:i + WIKIDATA_BATCH]))
-                for i in range(0, len(platforms), WIKIDATA_BATCH)]
-    raise ScrapeError(f"{name} has no default sources")
-
-
-def last_complete_week(today: dt.date) -> list[dt.date]:
-    """Monday to Sunday of the latest ISO week whose aggregates should all be published."""
-    latest = today - dt.timedelta(days=dsa_tdb.LAG_DAYS)
-    sunday = latest - dt.timedelta(days=(latest.isoweekday() % 7))
-    return [sunday - dt.timedelta(days=offset) for offset in range(6, -1, -1)]
-
-
-def _report_targets(data_dir: str | Path | None) -> list[Target]:
-    """The reports listed in BTF_DSA_REPORTS or DATA_DIR/dsa-reports.json."""
-    candidates = [os.environ.get("BTF_DSA_REPORTS")]
-    if data_dir is not None:
-        candidates.append(str(Path(data_dir) / "dsa-reports.json"))
-    path = next((Path(c) for c in candidates if c and Path(c).is_file()), None)
-    if path is None:
-        raise ScrapeError(
-            "no list of DSA reports: pass --source FILE_OR_URL, or list them in "
-            "BTF_DSA_REPORTS or <data dir>/dsa-reports.json as "
-            '[{"url": "...", "service": "Facebook", "period": "2026-01-01/2026-06-30"}]'
-        )
-    try:
-        items = json.loads(path.read_text(encoding="utf-8"))
-        return [Target(item["url"], {k: item[k] for k in ("service", "period") if item.get(k)})
-                for item in items]
-    except (ValueError, TypeError, KeyError) as exc:
-        raise ScrapeError(f"{path}: not a list of {{url, service, period}} ({exc})") from exc
-
-
-MODULES = {"dsa-reports": dsa_reports, "dsa-tdb": dsa_tdb, "news": news, "wikidata": wikidata}
-
-
-def _read(name: str, http: Any, target: Target) -> bytes:
-    """The bytes of one item: fetched by the scraper's `fetch`, or read from a saved file."""
+def _read(scraper: Scraper, http: Any, target: Target, ctx: RunContext) -> Any:
+    """One item's data: fetched by the scraper's `fetch`, or read from a saved file."""
     if target.is_url:
-        return MODULES[name].fetch(http, target.location)
+        return scraper.fetch(http, target, ctx)
     path = Path(target.location)
     try:
         return path.read_bytes()
@@ -207,46 +160,27 @@ def _read(name: str, http: Any, target: Target) -> bytes:
         raise ScrapeError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def _now_iso() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def parse_target(name: str, data: bytes, target: Target, *, fetched_at: str) -> list[Any]:
-    """Parse one item's bytes with the scraper's pure parser."""
-    url = target.location if target.is_url else None
-    label = Path(target.location).name if not target.is_url else None
-    if name == "dsa-reports":
-        return dsa_reports.parse(data, source_url=url, fetched_at=fetched_at, name=label,
-                                 **target.hints)
-    if name == "dsa-tdb":
-        return dsa_tdb.parse(data, source_url=url, name=label, **target.hints)
-    if name == "news":
-        return news.parse(data, source_url=url or target.location)
-    if name == "wikidata":
-        return wikidata.parse(data, source_url=url)
-    raise ScrapeError(f"{name} does not parse files")
-
-
-def _read_all(name: str, http: Any, targets: Sequence[Target], summary: Summary, *,
-              progress: Progress) -> list[Any]:
+def _read_all(scraper: Scraper, http: Any, targets: Sequence[Target], summary: Summary,
+              ctx: RunContext, *, progress: Progress) -> list[Any]:
     records: list[Any] = []
-    with progress(targets, f"{name}: reading") as items:
+    with progress(targets, f"{scraper.name}: reading") as items:
         for target in items:
             try:
-                data = _read(name, http, target)
+                data = _read(scraper, http, target, ctx)
                 summary.fetched += 1
-                found = parse_target(name, data, target, fetched_at=_now_iso())
+                found = scraper.parse(data, target, ctx)
             except ScrapeError as exc:
                 summary.errors.append(str(exc))
                 continue
             summary.parsed += len(found)
             records.extend(found)
+    summary.records = records
     return records
 
 
-def draft_proposals(name: str, records: Sequence[Any], known: Known) -> list[ProposalDraft]:
+def draft_proposals(scraper: Scraper, records: Sequence[Any], known: Known) -> list[ProposalDraft]:
     drafts: dict[str, ProposalDraft] = {}
-    for draft in MODULES[name].to_proposals(records, known):
+    for draft in scraper.to_proposals(records, known):
         drafts.setdefault(draft.fingerprint, draft)
     return list(drafts.values())
 
@@ -255,23 +189,30 @@ def draft_proposals(name: str, records: Sequence[Any], known: Known) -> list[Pro
 
 
 def known_from_db(session: Any) -> Known:
-    """What the database holds, as the plain data `to_proposals` works on."""
+    """What the database holds, as the plain data the scrapers work on."""
     platforms = session.scalars(
         select(Platform).options(selectinload(Platform.domains)).order_by(Platform.slug))
     vendors = session.scalars(select(Vendor).order_by(Vendor.slug))
     sources = session.execute(
-        select(Source.url, Source.check_status, Source.last_checked_at).order_by(Source.id))
-    seen: dict[str, KnownSource] = {}
+        select(Source.id, Source.url, Source.check_status, Source.last_checked_at,
+               Source.quote, Source.published, Source.archive_url).order_by(Source.id)).all()
+    proposed = set(session.scalars(
+        select(Proposal.source_url).where(Proposal.kind == "archive",
+                                          Proposal.status == "new")))
     stale_first = sorted(sources, key=lambda row: (row.last_checked_at is not None,
                                                    row.last_checked_at or dt.datetime.min))
-    for row in stale_first:
-        seen.setdefault(row.url, KnownSource(url=row.url, check_status=row.check_status))
     return Known(
         platforms=tuple(KnownPlatform(slug=p.slug, name=p.name, owner=p.owner or None,
                                       domains=tuple(d.host for d in p.domains))
                         for p in platforms),
-        vendors=tuple(KnownVendor(slug=v.slug, name=v.name) for v in vendors),
-        sources=tuple(seen.values()),
+        vendors=tuple(KnownVendor(slug=v.slug, name=v.name, website=v.website,
+                                  wikidata=v.wikidata, opencorporates=v.opencorporates)
+                      for v in vendors),
+        sources=tuple(KnownSource(url=row.url, check_status=row.check_status, id=row.id,
+                                  quote=row.quote or "", published=row.published,
+                                  archive_url=row.archive_url,
+                                  archive_proposed=row.url in proposed)
+                      for row in stale_first),
     )
 
 
@@ -295,9 +236,9 @@ def _one_transaction(session: Any, what: str) -> Iterator[None]:
         raise
 
 
-def store_proposals(session: Any, drafts: Sequence[ProposalDraft], summary: Summary, *,
-                    dry_run: bool) -> None:
-    """Add the drafts not stored yet, in one transaction; count the others as unchanged."""
+def store(session: Any, scraper: Scraper, drafts: Sequence[ProposalDraft],
+          records: Sequence[Any], summary: Summary, ctx: RunContext, *, dry_run: bool) -> None:
+    """Queue the drafts not stored yet and the scraper's own writes, in one transaction."""
     fingerprints = [draft.fingerprint for draft in drafts]
     existing: set[str] = set()
     for chunk in _chunks(fingerprints):
@@ -309,43 +250,13 @@ def store_proposals(session: Any, drafts: Sequence[ProposalDraft], summary: Summ
     summary.proposals.extend(new)
     if dry_run:
         session.rollback()
+        if scraper.write is not None:
+            summary.updated = sum(1 for r in records if getattr(r, "result", None) != "skipped")
         return
-    with _one_transaction(session, "the proposals"):
-        queue_proposals(session, [draft.as_row() for draft in new],
-                        comment=f"proposed by the {new[0].origin} scraper" if new else "")
-
-
-def _run_linkcheck(session: Any, http: Any, known: Known, summary: Summary, *,
-                   sources: Sequence[str], limit: int | None, progress: Progress) -> None:
-    urls = list(sources) or [source.url for source in known.sources]
-    bad = [url for url in urls if not url.startswith(("http://", "https://"))]
-    if bad:
-        raise ScrapeError(f"linkcheck checks URLs; not a URL: {bad[0]}")
-    if limit:
-        urls = urls[:limit]
-    results = []
-    with progress(urls, "linkcheck: checking") as items:
-        for url in items:
-            try:
-                result = linkcheck.check(http, url)
-            except RobotsDisallowed:
-                summary.skipped += 1
-                continue
-            except ScrapeError as exc:
-                summary.errors.append(str(exc))
-                continue
-            summary.fetched += 1
-            summary.statuses[result.result] += 1
-            results.append(result)
-    if summary.dry_run:
-        session.rollback()
-        summary.updated = len(results)
-        return
-    updated = 0
-    with _one_transaction(session, "the link checks"):
-        for result in results:
-            values = linkcheck.to_update(result)
-            outcome = session.execute(
-                update(Source).where(Source.url == result.url).values(**values))
-            updated += outcome.rowcount or 0
-    summary.updated = updated
+    what = "the proposals" if scraper.write is None else f"the {scraper.name} results"
+    with _one_transaction(session, what):
+        if new:
+            queue_proposals(session, [draft.as_row() for draft in new],
+                            comment=f"proposed by the {new[0].origin} scraper")
+        if scraper.write is not None:
+            summary.updated = scraper.write(session, records, ctx)

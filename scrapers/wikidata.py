@@ -16,13 +16,27 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from scrapers.base import Known, KnownPlatform, MalformedInput, ProposalDraft, fold, name_key
+from scrapers.base import (
+    Known,
+    KnownPlatform,
+    KnownVendor,
+    MalformedInput,
+    ProposalDraft,
+    RunContext,
+    ScrapeError,
+    Scraper,
+    Target,
+    fold,
+    given_targets,
+    name_key,
+)
 
 ORIGIN = "wikidata"
 ENDPOINT = "https://query.wikidata.org/sparql"
 ITEM_URL = "https://www.wikidata.org/wiki/{}"
 ENTITY_PREFIX = "http://www.wikidata.org/entity/"
 QID = re.compile(r"^Q[1-9]\d*$")
+BATCH = 40  # names per SPARQL query
 COMPANY_SUFFIXES = {
     "inc", "incorporated", "ltd", "limited", "llc", "plc", "corp", "corporation", "co",
     "company", "sa", "ag", "gmbh", "bv", "nv", "sas", "sarl", "srl", "ab", "as", "oy", "pte",
@@ -46,6 +60,7 @@ class WikidataItem:
     owners: tuple[Entity, ...] = ()
     parents: tuple[Entity, ...] = ()
     source_url: str | None = field(default=None)
+    opencorporates: tuple[str, ...] = ()  # OpenCorporates ids (P1320), "gb/01234567"
 
 
 def build_query(platforms: Sequence[KnownPlatform], *, language: str = "en") -> str:
@@ -80,6 +95,35 @@ def query_url(platforms: Sequence[KnownPlatform]) -> str:
     return f"{ENDPOINT}?{urlencode({'query': build_query(platforms), 'format': 'json'})}"
 
 
+def build_vendor_query(vendors: Sequence[KnownVendor], *, language: str = "en") -> str:
+    """SPARQL for vendors: official websites (P856) and OpenCorporates ids (P1320), by item id
+    when known, else by exact label (items with an official website only)."""
+    ids = sorted({v.wikidata for v in vendors if v.wikidata and QID.match(v.wikidata)})
+    names = sorted({name for v in vendors if not v.wikidata for name in v.names()})
+    branches = []
+    if ids:
+        branches.append("{ VALUES ?item { " + " ".join(f"wd:{i}" for i in ids) + " } }")
+    if names:
+        values = " ".join(f"{_literal(name)}@{language}" for name in names)
+        branches.append("{ VALUES ?name { " + values + " } ?item rdfs:label ?name . "
+                        "?item wdt:P856 [] . }")
+    if not branches:
+        raise ValueError("no vendors to look up")
+    return (
+        "SELECT ?item ?itemLabel ?site ?oc WHERE {\n  "
+        + "\n  UNION\n  ".join(branches)
+        + "\n  OPTIONAL { ?item wdt:P856 ?site }"
+        "\n  OPTIONAL { ?item wdt:P1320 ?oc }"
+        f'\n  SERVICE wikibase:label {{ bd:serviceParam wikibase:language "{language}". }}'
+        "\n}"
+    )
+
+
+def vendor_query_url(vendors: Sequence[KnownVendor]) -> str:
+    return (f"{ENDPOINT}?"
+            f"{urlencode({'query': build_vendor_query(vendors), 'format': 'json'})}")
+
+
 def fetch(session: Any, url: str) -> bytes:
     return session.fetch(url, headers={"Accept": "application/sparql-results+json"})
 
@@ -105,11 +149,14 @@ def parse(data: bytes, *, source_url: str | None = None) -> list[WikidataItem]:
         if item_id is None:
             raise MalformedInput(f"result {number} has no Wikidata item", source=name)
         entry = merged.setdefault(item_id, {"label": "", "sites": [], "owners": [],
-                                            "parents": []})
+                                            "parents": [], "opencorporates": []})
         entry["label"] = entry["label"] or _value(row.get("itemLabel")) or item_id
         site = _value(row.get("site"))
         if site and site not in entry["sites"]:
             entry["sites"].append(site)
+        company = _value(row.get("oc"))
+        if company and company not in entry["opencorporates"]:
+            entry["opencorporates"].append(company)
         for key, label_key in (("owners", "ownerLabel"), ("parents", "parentLabel")):
             entity_id = _entity_id(row.get(key[:-1]))
             if entity_id and entity_id not in [e.id for e in entry[key]]:
@@ -118,7 +165,8 @@ def parse(data: bytes, *, source_url: str | None = None) -> list[WikidataItem]:
         WikidataItem(id=item_id, label=entry["label"], sites=tuple(sorted(entry["sites"])),
                      owners=tuple(sorted(entry["owners"], key=lambda e: e.id)),
                      parents=tuple(sorted(entry["parents"], key=lambda e: e.id)),
-                     source_url=ITEM_URL.format(item_id))
+                     source_url=ITEM_URL.format(item_id),
+                     opencorporates=tuple(sorted(entry["opencorporates"])))
         for item_id, entry in sorted(merged.items(), key=lambda kv: int(kv[0][1:]))
     ]
 
@@ -246,4 +294,91 @@ def to_proposals(records: Iterable[WikidataItem], known: Known, *,
                            "candidates": [e.label for e in candidates]},
             },
         ))
+    drafts.extend(vendor_proposals(items, known, check_host=check_host))
     return drafts
+
+
+def _same_site(a: str | None, b: str | None) -> bool:
+    """Two websites on the same host, or one under the other ("www." ignored)."""
+    if not a or not b:
+        return False
+    return bool(_covered(a, [b]) or _covered(b, [a]))
+
+
+def vendor_proposals(items: Sequence[WikidataItem], known: Known, *,
+                     check_host: Callable[[str], str]) -> list[ProposalDraft]:
+    """`vendor_ids` proposals: a vendor's Wikidata id and OpenCorporates id when we lack them.
+
+    An item is the vendor when its id is the one we hold, or when it has the vendor's name
+    and an official website on the vendor's website's host; with two or more such items the
+    vendor is left for a curator (nothing proposed). An item with several OpenCorporates ids
+    (one company registered in several places) proposes none but lists them."""
+    drafts = []
+    for vendor in known.vendors:
+        if vendor.wikidata and vendor.opencorporates:
+            continue
+        if vendor.wikidata:
+            matches = [item for item in items if item.id == vendor.wikidata]
+        else:
+            website = _website_host(vendor.website or "", check_host)
+            names = {name_key(n) for n in vendor.names()}
+            matches = [item for item in items if name_key(item.label) in names and any(
+                _same_site(_website_host(site, check_host), website) for site in item.sites)]
+        if len(matches) != 1:
+            continue
+        item = matches[0]
+        wikidata_id = None if vendor.wikidata else item.id
+        company = (item.opencorporates[0] if len(item.opencorporates) == 1
+                   and not vendor.opencorporates else None)
+        if wikidata_id is None and company is None:
+            continue
+        drafts.append(ProposalDraft(
+            origin=ORIGIN,
+            kind="vendor_ids",
+            source_url=item.source_url,
+            payload={
+                "identity": {"vendor": vendor.slug, "wikidata": item.id,
+                             "opencorporates": company},
+                "record": {"item": item.id, "label": item.label, "sites": list(item.sites),
+                           "opencorporates": list(item.opencorporates)},
+                "change": {"field": "vendor_ids", "vendor": vendor.slug,
+                           "wikidata": wikidata_id, "opencorporates": company},
+            },
+        ))
+    return drafts
+
+
+# -- the registry's entry -------------------------------------------------------------------
+
+
+def targets(ctx: RunContext) -> list[Target]:
+    """The --source files, else SPARQL queries for the platforms and for the vendors that
+    lack a Wikidata or OpenCorporates id."""
+    if ctx.sources:
+        return given_targets(ctx)
+    platforms = list(ctx.known.platforms)
+    vendors = [v for v in ctx.known.vendors if not (v.wikidata and v.opencorporates)]
+    if not platforms and not vendors:
+        raise ScrapeError("no platforms or vendors in the database to look up")
+    batches = [Target(query_url(platforms[i:i + BATCH])) for i in range(0, len(platforms), BATCH)]
+    batches += [Target(vendor_query_url(vendors[i:i + BATCH]))
+                for i in range(0, len(vendors), BATCH)]
+    return batches
+
+
+def _fetch(session: Any, target: Target, ctx: RunContext) -> bytes:
+    return fetch(session, target.location)
+
+
+def _parse_target(data: bytes, target: Target, ctx: RunContext) -> list[WikidataItem]:
+    return parse(data, source_url=target.location if target.is_url else None)
+
+
+SCRAPER = Scraper(
+    name="wikidata",
+    description="missing domains and owners of platforms; vendors' Wikidata/OpenCorporates ids",
+    targets=targets,
+    fetch=_fetch,
+    parse=_parse_target,
+    to_proposals=to_proposals,
+)

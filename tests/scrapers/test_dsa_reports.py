@@ -91,18 +91,56 @@ def test_proposals_from_the_xlsx(known):
     assert as_json(drafts) == expected("dsa_reports/human_resources.proposals.expected.json")
 
 
-def test_a_claim_proposal_is_prefilled_as_the_company_s_statement(known):
+MODERATOR_KEYS = ["language", "count", "period", "period_label", "internal", "external", "note",
+                  "source"]
+SOURCE_KEYS = ["url", "title", "publisher", "published", "quote", "language", "is_copy"]
+
+
+def test_a_proposal_holds_moderator_rows_in_the_dataset_shape(known):
     drafts = dsa_reports.to_proposals(parse_csv(), known)
-    draft = next(d for d in drafts if d.platform_slug == "facebook"
-                 and d.payload["identity"]["measure"] == "external")
-    claim = draft.payload["change"]["claim"]
-    assert draft.kind == "new_claim"
-    assert claim["kind"] == "moderation"
-    assert claim["workers"] == 15040
-    assert claim["evidence"] == "company_statement"
-    assert claim["observed"] == {"start": "2026-01", "end": "2026-06"}
-    assert claim["sources"][0]["url"] == CSV_URL == draft.source_url
-    assert len(claim["sources"][0]["quote"].split()) <= 40
+    draft = next(d for d in drafts if d.platform_slug == "facebook")
+    assert draft.kind == "moderators"
+    rows = draft.payload["change"]["add"]
+    assert all(list(row) == MODERATOR_KEYS for row in rows)
+    assert all(list(row["source"]) == SOURCE_KEYS for row in rows)
+    # The total first, then languages by code; GR and DK read as el and da; Swedish's "N/A"
+    # is no figure, so there is no row for it.
+    assert [(r["language"], r["count"], r["internal"], r["external"]) for r in rows] == [
+        ("total", 16470, 1430, 15040), ("da", 88, None, 88), ("de", 1314, 212, 1102),
+        ("el", 35, 35, None), ("fr", 1018, 1018, None)]
+    assert rows[0]["period"] == {"start": "2026-01", "end": "2026-06"}
+    assert rows[0]["period_label"] == "H1 2026"
+    assert rows[0]["source"]["url"] == CSV_URL == draft.source_url
+    assert all(len(r["source"]["quote"].split()) <= 40 for r in rows)
+    # The quote is the cells as filed, figures as written.
+    assert rows[2]["source"]["quote"] == ("Number of internal moderators | de | 212; Number of "
+                                          "external moderators contracted by the provider | de "
+                                          "| 1,102")
+
+
+def test_the_reports_list_can_give_the_publication_date(known):
+    records = dsa_reports.parse(fixture_bytes("dsa_reports/9_human_resources.csv"),
+                                source_url=CSV_URL, published="2026-08-28")
+    draft = dsa_reports.to_proposals(records, known)[0]
+    assert {r["source"]["published"] for r in draft.payload["change"]["add"]} == {"2026-08-28"}
+    assert draft.payload["change"]["to_check"] == ["title: the report's own title"]
+
+
+def test_a_fractional_figure_is_no_head_count(known):
+    text = HEADER + ROW.replace("Amazon Store", "YouTube").format("12.5")
+    draft_rows = dsa_reports.to_proposals(dsa_reports.parse(text.encode(), source_url=CSV_URL),
+                                          known)
+    assert draft_rows == []
+
+
+@pytest.mark.parametrize(("start", "end", "label"), [
+    ("2026-01-01", "2026-06-30", "H1 2026"),
+    ("2025-07-01", "2025-12-31", "H2 2025"),
+    ("2023-08-28", "2023-12-31", "2023-08-28 to 2023-12-31"),
+    ("2024-01-01", "2024-12-31", "January–December 2024"),
+])
+def test_period_labels(start, end, label):
+    assert dsa_reports.short_period_label(start, end) == label
 
 
 def test_fingerprints_do_not_depend_on_when_or_from_which_copy_it_was_fetched(known):

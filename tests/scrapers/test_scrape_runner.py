@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pytest
 import responses
+from responses import matchers
 from scraper_helpers import FIXTURES, allow_robots
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from scrapers.base import ScrapeError
 from scrapers.cli import scrape
+from scrapers.linkcheck import quote_tally
+from scrapers.registry import REGISTRY
 from scrapers.runner import Summary, last_complete_week, run
 from server import db
-from server.models import Claim, Domain, Platform, Proposal, Source, Vendor
+from server.models import Claim, Domain, Platform, Proposal, Revision, Source, Vendor
 
 WIKIDATA = str(FIXTURES / "wikidata" / "platforms.sparql.json")
 REPORT = str(FIXTURES / "dsa_reports" / "9_human_resources.csv")
@@ -19,6 +22,11 @@ TRUNCATED = str(FIXTURES / "dsa_reports" / "truncated.csv")
 LIVE = "https://news.example.com/2022/02/moderators"
 DEAD = "https://gone.example.net/story"
 MOVED = "https://old.example.org/article/1"
+HTML = "text/html; charset=utf-8"
+PAGES = {name: (FIXTURES / "linkcheck" / name).read_bytes() for name in (
+    "present.html", "absent.html", "wayback-snapshot.json", "wayback-none.json")}
+QUOTE = ("Moderators said they reviewed “up to 700 posts a shift” — and were given nine minutes "
+         "of ‘wellness time’ per hour")
 
 
 def _platform(slug, name, owner, hosts):
@@ -42,7 +50,8 @@ def database(empty_app):
         claim = Claim(key="facebook-test", kind="moderation", summary="A test claim.",
                       evidence="investigative_journalism", platforms=[facebook])
         claim.sources = [
-            Source(url=url, title="A story", publisher="Example", quote="", position=i)
+            Source(url=url, title="A story", publisher="Example", quote=QUOTE,
+                   published="2022-02-14", position=i)
             for i, url in enumerate([LIVE, DEAD, MOVED])
         ]
         session.add(claim)
@@ -58,7 +67,8 @@ def count_proposals(app) -> int:
 
 def run_in(app, name, **kwargs) -> Summary:
     with app.app_context():
-        return run(name, session_factory=db.get_session, **kwargs)
+        return run(name, session_factory=db.get_session, now=lambda: "2026-11-26T12:00:00Z",
+                   **kwargs)
 
 
 def test_running_twice_on_the_same_file_gives_one_set_of_proposals(database, http):
@@ -89,13 +99,13 @@ def test_a_dismissed_proposal_is_not_proposed_again(database, http):
             proposal.version += 1
         session.commit()
     again = run_in(database, "dsa-reports", http=http, sources=[REPORT])
-    assert (again.new, again.unchanged) == (0, 4)
+    assert (again.new, again.unchanged) == (0, 2)
 
 
 def test_a_dry_run_writes_nothing(database, http):
     summary = run_in(database, "dsa-reports", http=http, sources=[REPORT], dry_run=True)
-    assert summary.new == 4
-    assert len(summary.proposals) == 4
+    assert summary.new == 2
+    assert [p.kind for p in summary.proposals] == ["moderators", "moderators"]
     assert count_proposals(database) == 0
 
 
@@ -122,8 +132,8 @@ def test_a_broken_file_is_reported_and_the_good_ones_still_count(database, http)
     assert summary.fetched == 2
     assert summary.errors == [
         "truncated.csv: row 4 stops before the Value column (is the file truncated?)"]
-    assert summary.new == 4
-    assert count_proposals(database) == 4
+    assert summary.new == 2
+    assert count_proposals(database) == 2
 
 
 def test_a_missing_file_is_an_error_not_a_crash(database, http):
@@ -152,46 +162,147 @@ def test_news_leads_follow_the_database(database, http):
         "https://restofworld.org/2026/sama-nairobi-moderators/"]
 
 
-def test_linkcheck_marks_a_dead_source_broken(database, offline, http):
-    allow_robots(offline, "https://news.example.com")
-    allow_robots(offline, "https://gone.example.net")
-    allow_robots(offline, "https://old.example.org")
-    offline.add(responses.HEAD, LIVE, status=200)
-    offline.add(responses.HEAD, DEAD, status=404)
-    offline.add(responses.HEAD, MOVED, status=301,
+def _serve_sources(offline, *, live_status=200):
+    """LIVE has the quote, DEAD is gone, MOVED redirects to a page without the quote."""
+    for origin in ("https://news.example.com", "https://gone.example.net",
+                   "https://old.example.org", "https://archive.org"):
+        allow_robots(offline, origin)
+    offline.add(responses.GET, LIVE, status=live_status, body=PAGES["present.html"],
+                content_type=HTML)
+    offline.add(responses.GET, DEAD, status=404)
+    offline.add(responses.GET, MOVED, status=301,
                 headers={"Location": "https://archive.example.com/article/1"})
-    offline.add(responses.HEAD, "https://archive.example.com/article/1", status=200)
+    offline.add(responses.GET, "https://archive.example.com/article/1",
+                body=PAGES["absent.html"], content_type=HTML)
+    lookups = {}
+    for url, answer in ((LIVE, "wayback-snapshot.json"), (DEAD, "wayback-none.json"),
+                        (MOVED, "wayback-none.json")):
+        lookups[url] = offline.add(
+            responses.GET, "https://archive.org/wayback/available",
+            body=PAGES[answer],
+            match=[matchers.query_param_matcher({"url": url, "timestamp": "20220214"})])
+    return lookups
+
+
+def test_linkcheck_records_checks_with_revisions_and_proposes_archived_copies(database, offline,
+                                                                               http):
+    lookups = _serve_sources(offline)
 
     summary = run_in(database, "linkcheck", http=http)
 
-    assert summary.fetched == 3 and summary.updated == 3
-    assert summary.statuses == {"ok": 1, "broken": 1, "moved": 1}
-    assert count_proposals(database) == 0  # the curators' queue reads broken sources directly
+    assert summary.errors == []
+    assert (summary.fetched, summary.updated, summary.new) == (3, 3, 1)
+    assert quote_tally(summary.records) == {"found": 1, "not found": 1, "unknown": 1}
     with database.extensions["btf_sessionmaker"]() as session:
         sources = {s.url: s for s in session.scalars(select(Source))}
-    assert sources[DEAD].check_status == "broken"
-    assert sources[DEAD].check_detail == "HEAD 404"
-    assert sources[LIVE].check_status == "ok"
-    assert sources[MOVED].check_status == "moved"
-    assert sources[MOVED].final_url == "https://archive.example.com/article/1"
+        revisions = session.scalars(select(Revision).where(Revision.entity_type == "source")
+                                    .order_by(Revision.entity_id)).all()
+        [proposal] = session.scalars(select(Proposal)).all()
+    live, dead, moved = sources[LIVE], sources[DEAD], sources[MOVED]
+    assert (live.check_status, live.quote_found, live.page_published, live.date_mismatch) == (
+        "ok", True, "2022-02-14", False)
+    assert (dead.check_status, dead.check_detail, dead.quote_found) == (
+        "broken", "GET 404; quote unknown: the page answered 404", None)
+    assert (moved.check_status, moved.final_url, moved.quote_found) == (
+        "moved", "https://archive.example.com/article/1", False)
+    assert moved.quote_excerpt and "quote not found" in moved.check_detail
     assert all(s.last_checked_at is not None for s in sources.values())
+    assert live.archive_url is None  # proposed, not written: a curator accepts it
+    assert (proposal.origin, proposal.kind, proposal.source_url) == ("linkcheck", "archive", LIVE)
+    assert proposal.payload["change"]["add"].startswith("https://web.archive.org/web/2022")
+    assert [(r.entity_id, r.action, r.comment) for r in revisions] == [
+        (s.id, "check", "checked by linkcheck") for s in (live, dead, moved)]
+    assert revisions[0].before["check_status"] is None
+    assert revisions[0].after["quote_found"] is True
+
+    # A rerun that sees the same changes nothing and asks the archive nothing more.
+    again = run_in(database, "linkcheck", http=http)
+    assert (again.updated, again.new, again.unchanged) == (0, 0, 0)
+    assert lookups[LIVE].call_count == 1  # its archive proposal is waiting for a curator
+    assert lookups[DEAD].call_count == 2
+    with database.extensions["btf_sessionmaker"]() as session:
+        assert session.scalar(select(func.count(Revision.id)).where(
+            Revision.entity_type == "source")) == 3
 
 
 def test_linkcheck_leaves_sources_robots_txt_keeps_us_from(database, offline, http):
     allow_robots(offline, "https://news.example.com", "User-agent: *\nDisallow: /\n")
+    allow_robots(offline, "https://archive.org")
+    offline.add(responses.GET, "https://archive.org/wayback/available",
+                body=PAGES["wayback-none.json"])
     summary = run_in(database, "linkcheck", http=http, sources=[LIVE])
-    assert (summary.skipped, summary.updated) == (1, 0)
+    assert (summary.fetched, summary.updated) == (1, 0)
+    assert "1 skipped (robots.txt)" in summary.line()
     with database.extensions["btf_sessionmaker"]() as session:
         assert session.scalar(select(Source.check_status).where(Source.url == LIVE)) is None
 
 
 def test_linkcheck_dry_run_and_limit(database, offline, http):
-    allow_robots(offline, "https://news.example.com")
-    offline.add(responses.HEAD, LIVE, status=404)
+    _serve_sources(offline, live_status=404)
     summary = run_in(database, "linkcheck", http=http, limit=1, dry_run=True)
     assert summary.fetched == 1
+    assert "1 sources to record" in summary.line()
     with database.extensions["btf_sessionmaker"]() as session:
         assert session.scalar(select(Source.check_status).where(Source.url == LIVE)) is None
+        assert session.scalar(select(func.count(Revision.id))) == 0
+
+
+def test_linkcheck_takes_urls_not_files(database, http):
+    with pytest.raises(ScrapeError, match="linkcheck checks URLs; not a URL: /tmp/page.html"):
+        run_in(database, "linkcheck", http=http, sources=["/tmp/page.html"])
+
+
+def test_the_linkcheck_command_shows_progress_and_a_summary(database, offline):
+    _serve_sources(offline)
+    database.config["BTF_SCRAPE_DELAY"] = 0  # settings come from the app's config
+    result = database.test_cli_runner().invoke(scrape, ["linkcheck"])
+    assert result.exit_code == 0, result.output
+    assert "linkcheck: reading" in result.stderr  # the progress bar's label
+    assert result.stdout.strip() == (
+        "linkcheck: checked 3 URLs (1 ok, 1 moved, 1 broken), quotes: 1 found, 1 not found, "
+        "1 unknown, 0 date mismatches, 1 archived copies proposed, 3 sources changed, 0 errors")
+
+
+# -- wayback-capture ------------------------------------------------------------------------
+
+
+def test_wayback_capture_is_polite_and_proposes_the_snapshot(database, offline, http):
+    allow_robots(offline, "https://web.archive.org")
+    saved = {}
+    for url in (LIVE, DEAD, MOVED):
+        saved[url] = offline.add(
+            responses.GET, f"https://web.archive.org/save/{url}", status=200,
+            headers={"Content-Location": f"/web/20261126120000/{url}"})
+    with database.extensions["btf_sessionmaker"]() as session:
+        session.execute(update(Source).where(Source.url == DEAD).values(check_status="broken"))
+        session.execute(update(Source).where(Source.url == MOVED)
+                        .values(archive_url="https://web.archive.org/web/2022/x"))
+        session.commit()
+
+    summary = run_in(database, "wayback-capture", http=http)
+
+    assert summary.errors == []
+    assert saved[LIVE].call_count == 1
+    assert saved[DEAD].call_count == saved[MOVED].call_count == 0  # broken; archived already
+    [draft] = summary.proposals
+    assert (draft.origin, draft.kind, draft.source_url) == ("wayback-capture", "archive", LIVE)
+    assert draft.payload["change"]["add"] == f"https://web.archive.org/web/20261126120000/{LIVE}"
+    assert summary.line() == ("wayback-capture: asked for 1 captures, 1 snapshots, 1 new archive "
+                              "proposals, 0 unchanged, 0 errors")
+    # A proposal waits now: the next run asks for nothing.
+    assert run_in(database, "wayback-capture", http=http).fetched == 0
+    assert saved[LIVE].call_count == 1
+
+
+def test_wayback_capture_waits_its_own_delay_between_requests():
+    from scrapers.registry import get
+    from scrapers.runner import make_http
+
+    settings = {"BTF_SCRAPE_DELAY": 1.0, "BTF_WAYBACK_DELAY": 12.0}
+    with make_http(get("wayback-capture"), settings) as capture, \
+            make_http(get("linkcheck"), settings) as checker:
+        assert (capture.delay, checker.delay) == (12.0, 1.0)
+        assert not hasattr(capture.http, "cache")  # never answered from the cache
 
 
 def test_dsa_reports_without_a_list_says_what_to_do(database, http, monkeypatch):
@@ -209,7 +320,7 @@ def test_dsa_reports_reads_its_list(database, offline, http, tmp_path, monkeypat
     offline.add(responses.GET, url, body=(FIXTURES / "dsa_reports" / "9_human_resources.csv")
                 .read_bytes())
     summary = run_in(database, "dsa-reports", http=http)
-    assert (summary.fetched, summary.new) == (1, 4)
+    assert (summary.fetched, summary.new) == (1, 2)
     assert {p.source_url for p in summary.proposals} == {url}
 
 
@@ -236,19 +347,20 @@ def test_dsa_tdb_reads_the_last_complete_week(database, offline, http):
 # -- the command ----------------------------------------------------------------------------
 
 
-def test_help_names_the_five_scrapers(database):
+def test_help_names_every_registered_scraper(database):
     result = database.test_cli_runner().invoke(scrape, ["--help"])
     assert result.exit_code == 0
-    for name in ("dsa-reports", "dsa-tdb", "news", "wikidata", "linkcheck"):
-        assert name in result.output
+    for name, scraper in REGISTRY.items():
+        assert f"{name}  " in result.output
+        assert scraper.description[:40] in " ".join(result.output.split())
 
 
 def test_the_command_runs_on_a_saved_report(database):
     result = database.test_cli_runner().invoke(scrape, ["dsa-reports", "--source", REPORT])
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith(
-        "dsa-reports: fetched 1, 13 records, 4 new proposals, 0 unchanged, 0 errors")
-    assert count_proposals(database) == 4
+        "dsa-reports: fetched 1, 13 records, 2 new proposals, 0 unchanged, 0 errors")
+    assert count_proposals(database) == 2
 
 
 def test_the_command_dry_run_lists_what_it_would_propose(database):
