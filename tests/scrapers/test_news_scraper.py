@@ -102,3 +102,27 @@ def test_the_gdelt_query_asks_for_json_articles():
     url = news.gdelt_url()
     assert url.startswith("https://api.gdeltproject.org/api/v2/doc/doc?query=%28%22content+")
     assert "mode=artlist" in url and "format=json" in url and "sort=datedesc" in url
+
+
+def test_an_rss_1_0_feed_is_read_by_the_feed_parser():
+    rdf = (b"""<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://feeds.example/rdf"><title>Example</title>
+    <link>https://feeds.example/</link><description>Test fixture</description>
+    <dc:language>de</dc:language></channel>
+  <item rdf:about="https://feeds.example/a"><title>Moderatoren bei Sama</title>
+    <link>https://feeds.example/a?utm_source=rdf</link>
+    <dc:date>2026-11-16T10:00:00+01:00</dc:date></item>
+</rdf:RDF>""")
+    [article] = news.parse(rdf, source_url="https://feeds.example/rdf")
+    assert (article.url, article.published, article.language) == (
+        "https://feeds.example/a", "2026-11-16T09:00:00Z", "de")
+
+
+def test_sloppy_but_complete_markup_is_still_read():
+    sloppy = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T & Co</title>'
+              b"<item><title>Click farms & fake followers</title>"
+              b"<link>https://feeds.example/b</link></item></channel></rss>")
+    [article] = news.parse(sloppy, source_url="https://feeds.example/sloppy")
+    assert article.title == "Click farms & fake followers"

@@ -6,7 +6,7 @@ import pytest
 from scraper_helpers import as_json, expected, fixture_bytes
 
 from scrapers import wikidata
-from scrapers.base import Known, KnownPlatform, MalformedInput
+from scrapers.base import Known, KnownPlatform, KnownVendor, MalformedInput
 
 
 def parse():
@@ -103,3 +103,52 @@ def test_company_keys(name, key):
 def test_malformed_answers(data, message):
     with pytest.raises(MalformedInput, match=message):
         wikidata.parse(data)
+
+
+# -- vendors: Wikidata and OpenCorporates ids ---------------------------------------------------
+
+
+VENDORS = Known(vendors=(
+    KnownVendor("accenture", "Accenture", website="https://accenture.example"),
+    KnownVendor("sama", "Sama", website="https://sama.example/"),
+    KnownVendor("scale-ai", "Scale AI", website="https://scale.example"),
+    KnownVendor("teleperformance", "Teleperformance", wikidata="Q90000004"),
+    KnownVendor("appen", "Appen", wikidata="Q90000009", opencorporates="au/000000009"),
+))
+
+
+def vendor_items():
+    return wikidata.parse(fixture_bytes("wikidata/vendors.sparql.json"))
+
+
+def test_vendor_ids_are_proposed_for_the_item_on_the_vendor_s_website():
+    drafts = wikidata.to_proposals(vendor_items(), VENDORS, check_host=lambda h: _host(h))
+    assert as_json(drafts) == expected("wikidata/vendors.proposals.expected.json")
+    changes = {d.payload["change"]["vendor"]: d.payload["change"] for d in drafts}
+    # Two items are labelled "Sama": the one whose website is Sama's is the vendor.
+    assert changes["sama"] == {"field": "vendor_ids", "vendor": "sama", "wikidata": "Q90000001",
+                               "opencorporates": "us_ca/C0000001"}
+    # Two registrations: the Wikidata id is proposed, the company number left to a curator.
+    assert changes["accenture"]["opencorporates"] is None
+    assert drafts[0].payload["record"]["opencorporates"] == ["ie/000001", "us_de/0000002"]
+    # Known by id already: only the missing OpenCorporates id.
+    assert changes["teleperformance"] == {"field": "vendor_ids", "vendor": "teleperformance",
+                                          "wikidata": None, "opencorporates": "fr/000000003"}
+    assert "scale-ai" not in changes and "appen" not in changes
+    assert all(d.kind == "vendor_ids" and d.platform_slug is None for d in drafts)
+
+
+def test_the_vendor_query_asks_for_websites_and_opencorporates_ids():
+    query = wikidata.build_vendor_query(VENDORS.vendors)
+    assert "wdt:P1320 ?oc" in query and "wdt:P856 ?site" in query
+    assert "VALUES ?item { wd:Q90000004 wd:Q90000009 }" in query
+    assert '"Sama"@en' in query and '"Teleperformance"@en' not in query
+
+
+def _host(text):
+    from urllib.parse import urlsplit
+
+    host = urlsplit(text if "//" in text else f"//{text}").hostname
+    if not host or "." not in host:
+        raise ValueError(text)
+    return host
