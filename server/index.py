@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from . import changes as change_feed
 from . import domains
 from .dataset import claim_record, platform_record, vendor_record
 from .models import KINDS, Claim, Platform
@@ -121,8 +122,12 @@ def _headline_order(claim: dict[str, Any]) -> tuple:
 class Snapshot:
     """Everything derived from one export, pre-serialised for the hot path."""
 
-    def __init__(self, export: dict[str, Any]):
+    def __init__(self, export: dict[str, Any], changes: list[dict[str, Any]] | None = None):
         self.export = export
+        # The public changes (server/changes.py), newest first, for the Atom feeds.
+        self.changes = changes or []
+        self.changes_body = _compact(self.changes)
+        self._feeds: dict[tuple[str | None, str, str], tuple[bytes, str]] = {}
         self.platforms = {p["slug"]: p for p in export["platforms"]}
         self.vendors = {v["slug"]: v for v in export["vendors"]}
         self.claims_by_platform: dict[str, list[dict]] = {slug: [] for slug in self.platforms}
@@ -241,6 +246,19 @@ class Snapshot:
             "claims": [self.claim_view(c, language) for c in claims],
         }
 
+    def feed(self, slug: str | None, language: str, base_url: str) -> tuple[bytes, str]:
+        """The Atom feed of changes (all, or one platform's) and its ETag."""
+        key = (slug, language, base_url)
+        found = self._feeds.get(key)
+        if found is None:
+            changes = (self.changes if slug is None
+                       else [c for c in self.changes if slug in c["platforms"]])
+            body = change_feed.atom(changes, platform=self.platforms.get(slug) if slug else None,
+                                    language=language, base_url=base_url,
+                                    generated_at=self.export["generated_at"])
+            found = self._feeds[key] = (body, change_feed.etag(body))
+        return found
+
     def platform_body(self, slug: str, language: str) -> bytes:
         key = (slug, language)
         body = self._details.get(key)
@@ -256,6 +274,7 @@ class SnapshotHolder:
     def __init__(self, public_dir: Path):
         self.public_dir = public_dir
         self.export_path = public_dir / "export.json"
+        self.changes_path = public_dir / "changes.json"
         self._snapshot: Snapshot | None = None
         self._mtime: int | None = None
         self._checked = 0.0
@@ -272,10 +291,11 @@ class SnapshotHolder:
             if mtime is not None and mtime != self._mtime:
                 try:
                     export = json.loads(self.export_path.read_bytes())
+                    changes = json.loads(self.changes_path.read_bytes())
                 except (OSError, ValueError):
                     export = None
                 if export is not None:
-                    self._snapshot, self._mtime = Snapshot(export), mtime
+                    self._snapshot, self._mtime = Snapshot(export, changes), mtime
             return self._snapshot
 
     def get(self) -> Snapshot:
@@ -288,7 +308,8 @@ class SnapshotHolder:
 
         with self._lock:
             if self._snapshot is None:
-                self._publish(build_export(get_session()))
+                session = get_session()
+                self._publish(build_export(session), change_feed.collect(session))
             return self._snapshot
 
     def _file_mtime(self) -> int | None:
@@ -300,15 +321,18 @@ class SnapshotHolder:
     def rebuild(self, session: Session) -> Snapshot:
         """Build from the database and publish; call after the change is committed."""
         with self._lock:
-            return self._publish(build_export(session))
+            return self._publish(build_export(session), change_feed.collect(session))
 
-    def _publish(self, export: dict[str, Any]) -> Snapshot:
-        snapshot = Snapshot(export)
-        if self._snapshot is not None and self._snapshot.export_body == snapshot.export_body:
+    def _publish(self, export: dict[str, Any], changes: list[dict[str, Any]]) -> Snapshot:
+        snapshot = Snapshot(export, changes)
+        if (self._snapshot is not None and self._snapshot.export_body == snapshot.export_body
+                and self._snapshot.changes_body == snapshot.changes_body):
             return self._snapshot
         self.public_dir.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.public_dir / f"index.{snapshot.version}.json", snapshot.index_body)
         _atomic_write(self.public_dir / "index.json", snapshot.index_body)
+        # changes.json first: a worker reloads both when export.json changes.
+        _atomic_write(self.changes_path, snapshot.changes_body)
         _atomic_write(self.export_path, snapshot.export_body)
         self._snapshot, self._mtime = snapshot, self._file_mtime()
         self._checked = time.monotonic()

@@ -165,6 +165,47 @@ class VendorDetail(MethodView):
         return snapshot.vendor_detail(slug, language())
 
 
+ATOM_TYPE = "application/atom+xml"
+
+
+def _feed(slug: str | None) -> Response:
+    snapshot = index.current()
+    if slug is not None and slug not in snapshot.platforms:
+        abort(404, message=f"No platform is called {slug!r}.")
+    base_url = current_app.config.get("BTF_PUBLIC_URL") or ""
+    body, etag = snapshot.feed(slug, language(), base_url)
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "public, max-age=600"}
+    if etag in request.if_none_match:
+        return Response(status=304, headers=headers)
+    response = Response(body, mimetype=ATOM_TYPE, headers=headers)
+    response.charset = "utf-8"
+    return response
+
+
+@blp.route("/changes.atom")
+class Changes(MethodView):
+    @blp.arguments(schemas.LanguageArgs(), location="query")
+    @blp.response(200, description="An Atom feed of published changes, newest first",
+                  content_type=ATOM_TYPE)
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+    def get(self, _args):
+        """Changes to the public record: new claims, changed figures, new sources, retractions.
+
+        Built from the history of the published claims; nothing about the reader is stored."""
+        return _feed(None)
+
+
+@blp.route("/platforms/<slug>/changes.atom")
+class PlatformChanges(MethodView):
+    @blp.arguments(schemas.LanguageArgs(), location="query")
+    @blp.response(200, description="An Atom feed of one platform's published changes",
+                  content_type=ATOM_TYPE)
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+    def get(self, _args, slug):
+        """Changes to one platform's claims (new, changed figure, new source, retraction)."""
+        return _feed(slug)
+
+
 @blp.route("/export.json")
 class ExportJson(MethodView):
     @blp.response(200, schemas.ExportSchema)
