@@ -157,11 +157,15 @@ def lan_address() -> str:
         probe.close()
 
 
-def print_welcome(url: str, lan: bool) -> None:
+def print_welcome(url: str, lan: bool, curate: bool = True) -> None:
     extension = Path(__file__).resolve().parent.parent / "extension"
     click.echo(f"\nBehind the Feed is running at {url}")
     click.echo(f"  API:       {url}/api/v1/index")
-    click.echo(f"  Curators:  {url}/curate/   (make an account: behind-the-feed create-user EMAIL)")
+    if curate:
+        click.echo(f"  Curators:  {url}/curate/   (make an account: behind-the-feed create-user "
+                   "EMAIL)")
+    else:
+        click.echo("  Curators:  not on the local network (add --with-curate to offer it)")
     click.echo(f"  Workshop:  {url}/workshop/")
     click.echo("\nTo load the extension: open chrome://extensions, turn on Developer mode, click "
                f"'Load unpacked' and choose\n  {extension}\n(Firefox: about:debugging > This "
@@ -183,9 +187,11 @@ def print_welcome(url: str, lan: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--lan", is_flag=True, help="Listen on the local network and print its address.")
+@click.option("--with-curate", is_flag=True,
+              help="With --lan: also offer the curators' workspace on the network.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @with_appcontext
-def serve_command(host: str, port: int, lan: bool, threads: int) -> None:
+def serve_command(host: str, port: int, lan: bool, with_curate: bool, threads: int) -> None:
     """Run the service (creates, migrates and seeds the database on first start)."""
     from waitress import serve
 
@@ -202,7 +208,12 @@ def serve_command(host: str, port: int, lan: bool, threads: int) -> None:
     except OSError as exc:
         _fail(f"Cannot listen on {host}:{port}: {exc.strerror}. Is another server using it? "
               "Try --port with another number.")
-    print_welcome(f"http://{shown}:{port}", lan)
+    url = f"http://{shown}:{port}"
+    # A classroom network gets the workshop and the public API only, unless asked otherwise.
+    app.config["BTF_CURATE_ENABLED"] = not lan or with_curate
+    # Participants' links and QR codes name the address we listen on, never a request's Host.
+    app.config["BTF_PUBLIC_URL"] = app.config.get("BTF_PUBLIC_URL") or url
+    print_welcome(app.config["BTF_PUBLIC_URL"], lan, app.config["BTF_CURATE_ENABLED"])
     serve(app, host=host, port=port, threads=threads, ident="behind-the-feed")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -26,15 +27,35 @@ def data_dir() -> Path:
     return Path(os.environ.get("BTF_DATA_DIR") or user_data_dir("behind-the-feed", appauthor=False))
 
 
+MIN_SECRET_CHARS = 32
+MIN_SECRET_DISTINCT = 12
+
+
+def weak_secret(key: str) -> str | None:
+    """Why `key` cannot sign production sessions, or None when it looks like 32+ random bytes.
+
+    Randomness cannot be proven from the text, but a key of at least 32 characters with at least
+    12 different ones rules out short keys, words and repeated characters ("x", "aaaa...").
+    """
+    if not key or key in DEFAULT_SECRET_KEYS:
+        return "is missing or a default value"
+    if len(key.encode()) < MIN_SECRET_CHARS:
+        return f"is shorter than {MIN_SECRET_CHARS} characters"
+    if len(set(key)) < MIN_SECRET_DISTINCT:
+        return "repeats too few characters to be random"
+    return None
+
+
 def _secret_key(folder: Path, production: bool) -> str:
     key = os.environ.get("BTF_SECRET_KEY", "")
+    problem = weak_secret(key)
+    if production and problem:
+        raise ConfigError(
+            f"BTF_SECRET_KEY {problem}. In production set it to at least 32 random bytes, e.g. "
+            "the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
     if key and key not in DEFAULT_SECRET_KEYS:
         return key
-    if production:
-        raise ConfigError(
-            "BTF_SECRET_KEY is missing or a default value. In production set it to a long random "
-            "string, e.g. the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
-        )
     # Embedded mode: one random key per installation, kept beside the database.
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "secret_key"
@@ -83,6 +104,16 @@ def load_config() -> dict:
         "BTF_SEED_DIR": os.environ.get("BTF_SEED_DIR") or None,
         "BTF_SUGGESTION_LIMIT": os.environ.get("BTF_SUGGESTION_LIMIT", "5 per minute;50 per day"),
         "BTF_LOGIN_LIMIT": os.environ.get("BTF_LOGIN_LIMIT", "5 per minute;30 per hour"),
+        # Per account, whatever address the attempts come from.
+        "BTF_ACCOUNT_LOGIN_LIMIT": os.environ.get("BTF_ACCOUNT_LOGIN_LIMIT",
+                                                  "10 per hour;50 per day"),
+        "BTF_COLLECTION_LIMIT": os.environ.get("BTF_COLLECTION_LIMIT", "10 per hour;30 per day"),
+        # A signed-in curator idle this long is signed out (the session cookie expires).
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(
+            minutes=int(os.environ.get("BTF_SESSION_IDLE_MINUTES", "120") or 120)),
+        # The address participants open (printed, in the QR code); never taken from a request's
+        # Host header. `serve` sets it to the address it listens on when this is unset.
+        "BTF_PUBLIC_URL": (os.environ.get("BTF_PUBLIC_URL") or "").rstrip("/") or None,
         "RATELIMIT_STORAGE_URI": os.environ.get("BTF_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_ENABLED": _flag("BTF_RATELIMIT_ENABLED", True),

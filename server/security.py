@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, request
-from markupsafe import escape
+from flask import Flask, Response, current_app, request
 from flask.sessions import NullSession, SecureCookieSessionInterface
+from markupsafe import escape
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -85,6 +85,8 @@ def init_app(app: Flask) -> None:
                 response.headers.add(name, value)
         return response
 
+    # First of all, before CSRF checks and sign-in: a switched-off workspace is simply not there.
+    app.before_request_funcs.setdefault(None, []).insert(0, _curate_switched_off)
     app.before_request(_refuse_unsafe_input)
     app.register_error_handler(text.UnsafeText, _unsafe_text)
     app.register_error_handler(OperationalError, _database_unavailable)
@@ -128,6 +130,13 @@ def _bad_input(fields: list[str]):
         return json_error(400, "bad_request", message, {name: [text.MESSAGE] for name in fields})
     return Response(BAD_INPUT_PAGE.format(message=escape(message)), status=400,
                     mimetype="text/html")
+
+
+def _curate_switched_off():
+    if request.path.startswith("/curate") and not current_app.config.get("BTF_CURATE_ENABLED",
+                                                                          True):
+        return Response("Not found", status=404, mimetype="text/plain")
+    return None
 
 
 def _refuse_unsafe_input():

@@ -13,6 +13,7 @@ from .access import actor, commit, role_required, rollback, safe_next
 from .forms import LoginForm, PasswordForm
 
 AUTH_KEY = "btf_auth"
+TOKEN_KEY = "btf_token"  # noqa: S105  (a session key name, not a secret)
 SIGN_IN_FAILED = "Wrong email or password, or this account is not active."
 
 
@@ -26,6 +27,10 @@ def load_user(user_id: str) -> User | None:
         return None
     if session.get(AUTH_KEY) != operations.password_fingerprint(user):
         return None
+    # Signing out (or changing the password) replaces the token: every copy of an older cookie
+    # stops working, on the server's word rather than the browser's.
+    if not user.session_token or session.get(TOKEN_KEY) != user.session_token:
+        return None
     return user
 
 
@@ -33,11 +38,19 @@ def _sign_in(user: User) -> None:
     # A fresh session: nothing from before sign-in carries over into the signed-in one.
     session.clear()
     login_user(user)
+    session.permanent = True  # expires after BTF_SESSION_IDLE_MINUTES without a request
     session[AUTH_KEY] = operations.password_fingerprint(user)
+    session[TOKEN_KEY] = user.session_token
+
+
+def _account_key() -> str:
+    return "login-account:" + operations.normalise_email(request.form.get("email", ""))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["BTF_LOGIN_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["BTF_ACCOUNT_LOGIN_LIMIT"], methods=["POST"],
+               key_func=_account_key)
 def login():
     form = LoginForm()
     target = safe_next(request.args.get("next") or form.next.data)
@@ -53,6 +66,8 @@ def login():
             rollback(db)
             error = SIGN_IN_FAILED
         else:
+            if not user.session_token:
+                operations.new_session_token(user)
             commit(db)
             _sign_in(user)
             flash(f"Signed in as {user.display_name}.", "success")
@@ -63,6 +78,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @role_required("contributor")
 def logout():
+    db = get_session()
+    operations.new_session_token(actor())
+    commit(db)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -86,6 +104,7 @@ def password():
         else:
             commit(db)
             session[AUTH_KEY] = operations.password_fingerprint(user)
+            session[TOKEN_KEY] = user.session_token
             flash("Your password is changed. Your other sessions are signed out.", "success")
             return redirect(url_for("curate.dashboard"))
     return render_template("curate/password.html", form=form)

@@ -7,11 +7,12 @@ import secrets
 from typing import Any
 
 import pycountry
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from .. import index
 from ..db import get_session
+from ..extensions import limiter
 from . import bp, i18n
 from .operations import CollectionError, create_collection
 from .quiz import DEFAULT_COUNT, build_quiz, valid_seed
@@ -189,9 +190,19 @@ def _template_helpers() -> dict[str, Any]:
 
 
 def participants_url() -> str:
+    """The address participants open: from BTF_PUBLIC_URL (set by `serve` to the address it
+    listens on), never from the request's Host header, which any client can set."""
     collection = g.get("collection")
     query = f"?c={collection.code}" if collection else ""
-    return f"{request.url_root}workshop/{query}"
+    base = current_app.config.get("BTF_PUBLIC_URL") or ""
+    return f"{base}/workshop/{query}"
+
+
+def _only_this_computer() -> bool:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(current_app.config.get("BTF_PUBLIC_URL") or "").hostname
+    return host in (None, "127.0.0.1", "localhost", "::1")
 
 
 @bp.route("/")
@@ -199,7 +210,7 @@ def landing():
     current = scope()
     return render_template(
         "workshop/landing.html", scope=current, address=participants_url(),
-        loopback=request.host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]"),
+        loopback=_only_this_computer(),
     )
 
 
@@ -222,6 +233,7 @@ def new_collection():
 
 
 @bp.route("/collections", methods=["POST"])
+@limiter.limit(lambda: current_app.config["BTF_COLLECTION_LIMIT"])
 def create_collection_view():
     g.collection = None
     name = request.form.get("name", "")

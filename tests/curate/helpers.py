@@ -30,13 +30,19 @@ def make_user(app, email: str, role: str, name: str | None = None) -> int:
 def signed_in(app, user_id: int):
     """A test client whose session is signed in as the user (as a sign-in would leave it)."""
     with app.app_context():
-        user = db.get_session().get(User, user_id)
+        session = db.get_session()
+        user = session.get(User, user_id)
+        if not user.session_token:
+            operations.new_session_token(user)
+            session.commit()
         fingerprint = operations.password_fingerprint(user)
+        token = user.session_token
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
         session["btf_auth"] = fingerprint
+        session["btf_token"] = token
     return client
 
 

@@ -110,8 +110,8 @@ def test_a_post_without_a_csrf_token_is_refused(make_app):
     for url, data in (("/curate/logout", {}),
                       ("/curate/platforms/new", {"slug": "x", "name": "X"}),
                       ("/curate/account/password", {"current_password": PASSWORD,
-                                                     "new_password": "0123456789x",
-                                                     "confirm": "0123456789x"})):
+                                                     "new_password": "crimson ferry at noon",
+                                                     "confirm": "crimson ferry at noon"})):
         response = client.post(url, data=data)
         assert response.status_code == 400, url
         assert b"security token" in response.data
@@ -203,13 +203,13 @@ def test_an_admin_manages_users_from_the_admin_page(capp, people):
     admin = signed_in(capp, people["admin"])
     response = admin.post("/curate/admin/users/new", data={
         "email": "new@example.org", "display_name": "New Person", "role": "contributor",
-        "password": "0123456789", "confirm": "0123456789"})
+        "password": "plum orchard at dusk", "confirm": "plum orchard at dusk"})
     assert response.status_code == 302
     listing = admin.get("/curate/admin/users").get_data(as_text=True)
     assert "New Person" in listing and "new@example.org" in listing
     response = admin.post("/curate/admin/users/new", data={
-        "email": "new@example.org", "role": "contributor", "password": "0123456789",
-        "confirm": "0123456789"})
+        "email": "new@example.org", "role": "contributor", "password": "plum orchard at dusk",
+        "confirm": "plum orchard at dusk"})
     assert response.status_code == 422
     assert b"already exists" in response.data
     with capp.app_context():
@@ -227,3 +227,59 @@ def test_an_admin_manages_users_from_the_admin_page(capp, people):
         "version": version, "display_name": "Alex Admin", "role": "curator", "active": "y"})
     assert response.status_code == 422
     assert b"no admin left" in response.data
+
+
+def test_a_copied_session_cookie_is_refused_after_sign_out(capp, people):
+    browser = capp.test_client()
+    assert sign_in(browser, "ada@example.org").status_code == 302
+    cookie = browser.get_cookie("session").value
+    assert browser.get("/curate/").status_code == 200
+    thief = capp.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/curate/").status_code == 200
+    assert browser.post("/curate/logout").status_code == 302
+    thief.set_cookie("session", cookie)
+    answer = thief.get("/curate/")
+    assert answer.status_code == 302 and "/curate/login" in answer.headers["Location"]
+    # Signing in again works, with a new session.
+    assert sign_in(browser, "ada@example.org").status_code == 302
+    assert browser.get("/curate/").status_code == 200
+
+
+def test_sessions_expire_after_the_idle_time(make_app, people):
+    import datetime as dt
+
+    app = make_app(WTF_CSRF_ENABLED=False, PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30))
+    make_user(app, "idle@example.org", "curator", "Idle Curator")
+    browser = app.test_client()
+    assert sign_in(browser, "idle@example.org").status_code == 302
+    cookie = browser.get_cookie("session")
+    assert cookie.expires is not None
+    lifetime = cookie.expires - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(minutes=28) < lifetime <= dt.timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("password", ["password12", "qwertyuiop", "letmein123"])
+def test_weak_passwords_are_refused(capp, people, password):
+    from server import db
+    from server.curate import operations
+
+    with capp.app_context(), pytest.raises(operations.Invalid) as error:
+        operations.create_user(db.get_session(), email="weak@example.org", password=password)
+    assert "password" in error.value.fields
+
+
+def test_sign_in_is_limited_per_account_from_any_address(make_app, people):
+    app = make_app(WTF_CSRF_ENABLED=False, BTF_LOGIN_LIMIT="1000 per minute",
+                   BTF_ACCOUNT_LOGIN_LIMIT="3 per hour")
+    make_user(app, "target@example.org", "curator", "Target")
+    statuses = []
+    for n in range(5):
+        client = app.test_client()
+        statuses.append(client.post("/curate/login", data={
+            "email": "target@example.org", "password": "wrong guess"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{n + 1}"}).status_code)
+    assert statuses == [401, 401, 401, 429, 429]
+    other = app.test_client().post("/curate/login", data={
+        "email": "someone-else@example.org", "password": "wrong guess"})
+    assert other.status_code == 401

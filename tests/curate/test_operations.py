@@ -65,12 +65,12 @@ def test_every_write_adds_exactly_one_revision_with_before_and_after(ops):
         session, platform, {**platform_record(platform), "owner": "New Owner"}, user=curator,
         expected_version=platform.version))
     user = step("create user", lambda: operations.create_user(
-        session, email="new@example.org", password="0123456789", role="contributor",
+        session, email="new@example.org", password="plum orchard at dusk", role="contributor",
         actor=admin))
     step("edit user", lambda: operations.update_user(
         session, user, actor=admin, expected_version=user.version, role="curator"))
     step("change password", lambda: operations.change_password(
-        session, user, current_password="0123456789", new_password="9876543210"))
+        session, user, current_password="plum orchard at dusk", new_password="9876543210"))
     proposal = Proposal(origin="suggestion", kind="report", payload={"message": "x"},
                         fingerprint="f" * 64, status="new", version=1)
     session.add(proposal)
@@ -160,7 +160,7 @@ def test_without_review_required_a_curator_publishes_their_own_change(make_app):
     with app.app_context():
         session = db.get_session()
         curator = operations.create_user(session, email="solo@example.org",
-                                         password="0123456789", role="curator")
+                                         password="plum orchard at dusk", role="curator")
         operations.create_platform(session, {"slug": PLATFORM_SLUG, "name": "Test",
                                               "domains": ["testplatform.example"]}, user=curator)
         claim = operations.create_claim(session, a_claim(), user=curator)
@@ -350,7 +350,7 @@ def test_the_last_admin_cannot_be_demoted_or_deactivated(ops):
             operations.update_user(session, admin, actor=admin, expected_version=admin.version,
                                    **change)
         session.rollback()
-    other = operations.create_user(session, email="second@example.org", password="0123456789",
+    other = operations.create_user(session, email="second@example.org", password="plum orchard at dusk",
                                    role="admin", actor=admin)
     session.commit()
     operations.update_user(session, admin, actor=admin, expected_version=admin.version,
@@ -368,10 +368,10 @@ def test_users_bad_input(ops):
         operations.create_user(session, email="not-an-email", password="short", role="king")
     assert set(error.value.fields) == {"email", "password", "role"}
     with pytest.raises(operations.Invalid) as error:
-        operations.create_user(session, email="ADA@example.org ", password="0123456789")
+        operations.create_user(session, email="ADA@example.org ", password="plum orchard at dusk")
     assert "already exists" in error.value.fields["email"][0]
     with pytest.raises(operations.Forbidden):
-        operations.create_user(session, email="x@example.org", password="0123456789",
+        operations.create_user(session, email="x@example.org", password="plum orchard at dusk",
                                actor=users["curator"])
 
 

@@ -112,6 +112,26 @@ def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
         create_app()
 
 
+@pytest.mark.parametrize("key, reason", [
+    ("x", "is shorter than 32 characters"),
+    ("correct horse battery staple", "is shorter than 32 characters"),
+    ("a" * 64, "repeats too few characters to be random"),
+    ("abababababababababababababababababab", "repeats too few characters to be random"),
+])
+def test_production_refuses_a_short_or_repetitive_secret_key(monkeypatch, key, reason):
+    monkeypatch.setenv("BTF_ENV", "production")
+    monkeypatch.setenv("BTF_SECRET_KEY", key)
+    with pytest.raises(ConfigError, match=f"BTF_SECRET_KEY {reason}"):
+        create_app()
+
+
+def test_production_accepts_32_random_bytes(monkeypatch, tmp_path):
+    monkeypatch.setenv("BTF_ENV", "production")
+    monkeypatch.setenv("BTF_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("BTF_SECRET_KEY", secrets.token_urlsafe(32))
+    assert len(create_app().config["SECRET_KEY"]) >= 32
+
+
 def test_gunicorn_refuses_to_start_without_a_secret_key(app, tmp_path):
     env = service_env(app, BTF_ENV="production")
     del env["BTF_SECRET_KEY"]

@@ -29,12 +29,17 @@ def make(wclient, slugs, name="Monday group"):
 
 
 def test_create_a_collection_and_get_a_short_code(workshop_app, wclient):
+    workshop_app.config["BTF_PUBLIC_URL"] = "http://192.168.1.20:8000"
     code = make(wclient, ["tiktok", "youtube"])
     assert CODE.match(code)
     page = wclient.get(f"/workshop/collections/{code}").get_data(as_text=True)
     assert f'<p class="big-code">{code}</p>' in page
     assert "Monday group" in page and "TikTok, YouTube" in page
-    assert f"http://localhost/workshop/?c={code}" in page
+    assert f"http://192.168.1.20:8000/workshop/?c={code}" in page
+    # The link never follows a Host header that a client chose.
+    forged = wclient.get(f"/workshop/collections/{code}", headers={"Host": "evil.example"})
+    assert "evil.example" not in forged.get_data(as_text=True)
+    assert f"http://192.168.1.20:8000/workshop/?c={code}" in forged.get_data(as_text=True)
     assert f'src="/workshop/qr.svg?c={code}"' in page
     for activity in ("tour", "map", "quiz", "cards"):
         assert f'href="/workshop/{activity}?c={code}"' in page
@@ -165,3 +170,13 @@ def test_a_small_collection_gets_the_questions_its_figures_allow(wclient):
     assert "Question 1 of 1" in first and 'data-claim="reddit-volunteer-hours-2020"' in first
     end = wclient.get(f"/workshop/quiz/present/2?seed=1&c={code}").get_data(as_text=True)
     assert "End of the quiz" in end
+
+
+def test_collection_creation_is_rate_limited(workshop_app, wclient):
+    workshop_app.config["BTF_COLLECTION_LIMIT"] = "3 per hour"
+    statuses = []
+    for n in range(5):
+        form = wclient.get("/workshop/collections/new").get_data(as_text=True)
+        statuses.append(wclient.post("/workshop/collections", data={
+            "csrf_token": _csrf(form), "name": f"Group {n}", "platforms": ["tiktok"]}).status_code)
+    assert statuses == [303, 303, 303, 429, 429]
