@@ -5,6 +5,7 @@ import {
   SYNC_ALARM,
   ensureSyncAlarm,
   platformForUrl,
+  readExport,
   readIndex,
   syncExport,
   syncIndex,
@@ -12,6 +13,7 @@ import {
 import { DEFAULT_SETTINGS, hideOnSite, readSettings } from './lib/settings.js';
 import { loadTranslator, resolveLanguage } from './lib/i18n.js';
 import { KINDS, claimCountLabel, formatCount, kindLabel, pickHeadline } from './lib/format.js';
+import { overlayFacts } from './lib/overlay-facts.js';
 
 const BADGE_COLOUR = '#8a3b12';
 
@@ -19,6 +21,18 @@ let indexPromise = null;
 let settingsPromise = null;
 let dismissedPromise = null;
 let syncPromise = null;
+let exportPromise = null;
+
+/** The whole record (bundled or synced), read once per worker life and again when a sync changes it. */
+function currentExport() {
+  if (!exportPromise) {
+    exportPromise = readExport().catch((error) => {
+      exportPromise = null;
+      throw error;
+    });
+  }
+  return exportPromise;
+}
 
 /** The index in use, read once per worker life and again whenever storage changes it. */
 function currentIndex() {
@@ -141,6 +155,11 @@ async function overlayData(sender) {
   const { platform } = found;
   const counts = platform.counts || {};
   const kinds = [...KINDS, ...Object.keys(counts).filter((kind) => !KINDS.includes(kind))];
+  // Who, where, when, how sure and the source, from the record on the device; the index's
+  // headline alone when the record does not have the platform yet.
+  const facts = await currentExport()
+    .then(({ data }) => overlayFacts(data, found.slug, lang, t))
+    .catch(() => new Map());
   const lines = kinds
     .filter((kind) => counts[kind] > 0)
     .map((kind) => ({
@@ -149,6 +168,7 @@ async function overlayData(sender) {
       count: formatCount(counts[kind], lang),
       countLabel: claimCountLabel(counts[kind], lang, t),
       headline: pickHeadline(platform.headlines && platform.headlines[kind], lang),
+      facts: facts.get(kind) || null,
     }));
   return {
     slug: found.slug,
@@ -166,6 +186,12 @@ async function overlayData(sender) {
       hideTitle: t('overlayHideSiteTitle', platform.name),
       off: t('overlayTurnOff'),
       close: t('overlayClose'),
+      who: t('overlayWho'),
+      where: t('overlayWhere'),
+      when: t('overlayWhen'),
+      sure: t('overlaySure'),
+      source: t('overlaySource'),
+      sourceTitle: t('overlaySourceTitle'),
     },
   };
 }
@@ -254,6 +280,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   if (Object.keys(changes).some((key) => Object.hasOwn(DEFAULT_SETTINGS, key))) settingsPromise = null;
+  if ('export' in changes) exportPromise = null;
   if ('index' in changes || 'language' in changes) {
     indexPromise = null;
     updateAllBadges().catch(() => {});

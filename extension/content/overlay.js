@@ -86,6 +86,7 @@
 .line { margin: 0; padding: 7px 0; border-top: 1px solid #ebe5d8; }
 .kind { margin: 0; font-size: 13px; color: #55514a; }
 .kind strong { color: #1c1b19; font-weight: 700; }
+/* The summary stays short here (the whole of it is one click away, in Details); the key facts below wrap, never clipped. */
 .headline {
   margin: 3px 0 0;
   font-size: 13px;
@@ -94,8 +95,19 @@
   -webkit-box-orient: vertical;
   -webkit-line-clamp: 2;
   line-clamp: 2;
-  overflow-wrap: anywhere;
+  overflow-wrap: break-word;
 }
+.facts { display: grid; grid-template-columns: auto 1fr; gap: 1px 8px; margin: 4px 0 0; font-size: 12.5px; }
+.facts dt { margin: 0; color: #55514a; }
+.facts dd { margin: 0; overflow-wrap: break-word; min-width: 0; }
+.alleged {
+  display: inline-block; margin: 0 0 0 6px; padding: 0 6px; border: 1px solid #a33a00; border-radius: 4px;
+  color: #8a2e00; background: #fff1e0; font-size: 11.5px; font-weight: 700; line-height: 1.5;
+}
+.line.allegation { border-left: 3px dashed #a33a00; padding-left: 8px; }
+.source { margin: 3px 0 0; font-size: 12.5px; overflow-wrap: break-word; }
+a { color: #1f4f9f; text-decoration: underline; }
+a:focus-visible { outline: 3px solid #1f5fbf; outline-offset: 1px; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; }
 button {
   all: initial;
@@ -130,6 +142,10 @@ button.close {
   .total, .kind { color: #c9c2b6; }
   .kind strong { color: #f2eee6; }
   .line { border-top-color: #3a3632; }
+  .facts dt { color: #c9c2b6; }
+  .alleged { color: #ffd2b0; background: #4a2a14; border-color: #e0894f; }
+  .line.allegation { border-left-color: #e0894f; }
+  a { color: #8ab4f8; }
   button { background: #34302b; border-color: #5a544c; color: #f2eee6; }
   button:hover { background: #403b35; }
   button:focus-visible { outline-color: #8ab4f8; }
@@ -168,6 +184,47 @@ button.close {
     node.type = 'button';
     node.addEventListener('click', onClick);
     return node;
+  }
+
+  // Only absolute http(s) links; anything else is shown as words.
+  function httpUrl(value) {
+    try {
+      const url = new URL(String(value));
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : '';
+    } catch {
+      return '';
+    }
+  }
+
+  function factsList(facts, strings) {
+    const list = element('dl', 'facts');
+    const add = (label, value) => {
+      if (!value) return;
+      list.append(element('dt', '', label), element('dd', '', value));
+    };
+    add(strings.who, facts.who.join(', '));
+    add(strings.where, facts.where.join(', '));
+    add(strings.when, facts.when);
+    add(strings.sure, facts.sure);
+    return list.childElementCount ? list : null;
+  }
+
+  function sourceLine(facts, strings) {
+    if (!facts.publisher && !facts.url) return null;
+    const line = element('p', 'source', `${strings.source} `);
+    const href = httpUrl(facts.url);
+    const name = facts.publisher || href;
+    if (href) {
+      const link = element('a', '', name);
+      link.href = href;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      link.title = strings.sourceTitle;
+      line.append(link);
+    } else {
+      line.append(document.createTextNode(name));
+    }
+    return line;
   }
 
   function place(position) {
@@ -216,7 +273,19 @@ button.close {
       kind.append(element('strong', '', line.label), document.createTextNode(` (${line.count})`));
       kind.title = line.countLabel;
       item.append(kind);
-      if (line.headline) item.append(element('p', 'headline', line.headline));
+      const facts = line.facts && typeof line.facts === 'object' ? line.facts : null;
+      if (facts && facts.allegation) {
+        item.classList.add('allegation');
+        kind.append(element('span', 'alleged', facts.sure));
+      }
+      const headline = (facts && facts.summary) || line.headline;
+      if (headline) item.append(element('p', 'headline', headline));
+      if (facts) {
+        const list = factsList(facts, strings);
+        const source = sourceLine(facts, strings);
+        if (list) item.append(list);
+        if (source) item.append(source);
+      }
       lines.append(item);
     }
 
