@@ -57,17 +57,16 @@ function currentSettings() {
 }
 
 /**
- * One sync at a time: install, start-up, the alarm and "Sync now" may meet. The index, then the
- * whole record (export.json): two whole-file conditional downloads, nothing about the user's
+ * One sync at a time: install, start-up, the alarm and "Sync now" may meet. The whole record
+ * (export.json), then the index: two whole-file conditional downloads, nothing about the user's
  * browsing. Answers the index's outcome (what the options page shows as the last sync).
  */
 function sync() {
   if (!syncPromise) {
-    syncPromise = syncIndex()
-      .then(async (outcome) => {
-        await syncExport().catch((error) => console.error('Behind the Feed: record sync failed', error));
-        return outcome;
-      })
+    // The record first: when a new index lists a platform, its record is already there.
+    syncPromise = syncExport()
+      .catch((error) => console.error('Behind the Feed: record sync failed', error))
+      .then(() => syncIndex())
       .finally(() => {
       syncPromise = null;
     });

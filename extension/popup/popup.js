@@ -1,21 +1,23 @@
-// The panel: a platform's claims with their sources, and the "report a problem" form.
-// The details come from the server only now that the user has opened the panel; with no server
-// (or offline) the panel shows the last copy it fetched, else the index's summary.
+// The panel: a platform's whole record (claims with vendors, places, head counts, pay, period,
+// evidence, replies and sources), from the record on the device (data/export.json, or the last
+// copy synced from the server): nothing is asked of the server when the panel opens. Grouped by
+// kind with the overlay's headline first, newest first, with filters; "report a problem" form.
 
 import { loadTranslator, localizePage, resolveLanguage } from '../lib/i18n.js';
-import { platformForUrl, readIndex } from '../lib/index-store.js';
+import { platformForUrl, readExport, readIndex } from '../lib/index-store.js';
+import { filterChoices, panelGroups, platformRecord } from '../lib/record.js';
 import { readSettings } from '../lib/settings.js';
 import {
+  EVIDENCE_LEVELS,
   apiUrl,
   claimCountLabel,
   evidenceLabel,
   formatCount,
-  formatDateTime,
   formatPartialDate,
-  formatPay,
+  formatPayInWords,
   formatPeriod,
   formatPlaces,
-  groupClaimsByKind,
+  formatWorkers,
   isOutdated,
   kindLabel,
   pickHeadline,
@@ -48,10 +50,11 @@ function setStatus(message) {
 }
 
 /** A link if the URL is http(s), else the same words as plain text: never a javascript: link. */
-function sourceLink(url, label) {
+function sourceLink(url, label, className) {
   const href = safeHttpUrl(url);
   if (!href) return element('span', { className: 'not-a-link', text: label || text(url) });
   return element('a', {
+    className,
     text: label || href,
     attrs: { href, target: '_blank', rel: 'noopener noreferrer' },
   });
@@ -69,28 +72,67 @@ function renderSource(source) {
   const title = text(source.title) || text(source.url);
   item.append(sourceLink(source.url, title));
   const about = [text(source.publisher), formatPartialDate(source.published, lang)].filter(Boolean);
-  if (about.length) item.append(element('span', { className: 'source-about', text: ` \u2014 ${about.join(', ')}` }));
+  if (about.length) {
+    item.append(' \u2014 ', element('span', { className: 'source-about', text: about.join(', ') }));
+  }
   if (source.is_copy) item.append(element('span', { className: 'source-about', text: ` (${t('sourceIsCopy')})` }));
+  if (safeHttpUrl(source.archive_url)) {
+    item.append(' \u00b7 ', sourceLink(source.archive_url, t('sourceArchivedCopy'), 'archive'));
+  }
   if (source.quote) item.append(element('q', { className: 'quote', text: text(source.quote) }));
   return item;
 }
 
-function renderVendor(vendor) {
-  if (!vendor) return null;
-  if (typeof vendor === 'string') return vendor;
-  const name = text(vendor.name) || text(vendor.slug);
-  if (!name) return null;
-  return safeHttpUrl(vendor.website) ? sourceLink(vendor.website, name) : name;
+function renderVendors(vendors) {
+  const list = (Array.isArray(vendors) ? vendors : []).filter((v) => v && (v.name || v.slug));
+  if (!list.length) return null;
+  const span = element('span');
+  list.forEach((vendor, i) => {
+    if (i) span.append(', ');
+    const name = text(vendor.name) || text(vendor.slug);
+    span.append(safeHttpUrl(vendor.website) ? sourceLink(vendor.website, name) : name);
+  });
+  return span;
 }
 
-function renderClaim(claim, now) {
-  const article = element('article', { className: 'claim', attrs: { 'data-claim': text(claim.id) } });
+function renderResponses(claim) {
+  const responses = Array.isArray(claim.responses) ? claim.responses : [];
+  if (!responses.length) {
+    // An allegation says who alleged it; that nobody answered is part of the picture.
+    return claim.evidence === 'allegation'
+      ? element('p', { className: 'no-reply', text: t('noReplyReported') })
+      : null;
+  }
+  const list = element('ul', { className: 'responses' });
+  for (const response of responses) {
+    const item = element('li', { className: 'response' });
+    item.append(
+      element('span', { className: 'response-by', text: t('responseBy', text(response.by)) }),
+      ' ',
+      element('span', { className: 'response-summary', text: text(response.summary) }),
+    );
+    if (response.source && typeof response.source === 'object') {
+      item.append(element('ul', { className: 'response-sources' }, renderSource(response.source)));
+    }
+    list.append(item);
+  }
+  return element('div', {}, element('p', { className: 'sources-heading', text: t('responsesHeading') }), list);
+}
+
+function renderClaim(claim, now, isHeadline) {
+  const classes = ['claim', `evidence-${text(claim.evidence).replace(/[^a-z_]/g, '')}`];
+  if (isHeadline) classes.push('headline');
+  const article = element('article', { className: classes.join(' '), attrs: { 'data-claim': text(claim.id) } });
+  if (claim.evidence === 'allegation') {
+    article.append(element('p', { className: 'allegation-mark', text: evidenceLabel('allegation', t) }));
+  }
   article.append(element('p', { className: 'summary', text: text(claim.summary) }));
   const facts = element('dl', { className: 'facts' });
-  fact(facts, t('factVendor'), renderVendor(claim.vendor));
+  const vendors = Array.isArray(claim.vendors) ? claim.vendors : [];
+  fact(facts, vendors.length > 1 ? t('factVendors') : t('factVendor'), renderVendors(vendors));
   fact(facts, t('factPlaces'), formatPlaces(claim.locations, lang, t));
-  if (Number.isFinite(claim.workers)) fact(facts, t('factWorkers'), formatCount(claim.workers, lang));
-  fact(facts, t('factPay'), formatPay(claim.pay, lang, t));
+  fact(facts, t('factWorkers'), formatWorkers(claim.workers, claim.workers_basis, lang, t));
+  fact(facts, t('factPay'), formatPayInWords(claim.pay, lang, t));
   fact(facts, t('factPeriod'), formatPeriod(claim.observed, lang, t));
   fact(facts, t('factEvidence'), claim.evidence ? evidenceLabel(claim.evidence, t) : '');
   if (claim.last_verified) {
@@ -108,6 +150,8 @@ function renderClaim(claim, now) {
     fact(facts, t('factLastVerified'), verified);
   }
   article.append(facts);
+  const replies = renderResponses(claim);
+  if (replies) article.append(replies);
   const sources = Array.isArray(claim.sources) ? claim.sources : [];
   if (sources.length) {
     article.append(
@@ -126,24 +170,60 @@ function renderHeader(container, data, total) {
   container.append(element('p', { className: 'total', text: claimCountLabel(total, lang, t) }));
 }
 
-/** The full details from the API (or the saved copy of them). */
-function renderDetails(data) {
-  const container = document.getElementById('platform');
-  container.replaceChildren();
-  const claims = Array.isArray(data.claims) ? data.claims : [];
-  renderHeader(container, data, Number.isInteger(data.total) ? data.total : claims.length);
-  if (data.description) container.append(element('p', { className: 'description', text: text(data.description) }));
-  const now = new Date();
-  for (const group of groupClaimsByKind(claims)) {
-    const heading = element('h2', { text: `${kindLabel(group.kind, t)} (${formatCount(group.claims.length, lang)})` });
-    const list = element('ul', { className: 'claims' });
-    for (const claim of group.claims) list.append(element('li', {}, renderClaim(claim, now)));
-    container.append(element('section', { className: 'kind', attrs: { 'data-kind': group.kind } }, heading, list));
-  }
-  if (!claims.length) container.append(element('p', { className: 'hint', text: t('panelNoClaims') }));
+function fillSelect(select, allLabel, values, labelOf) {
+  select.replaceChildren(
+    element('option', { text: allLabel, attrs: { value: 'all' } }),
+    ...values.map((value) => element('option', { text: labelOf(value), attrs: { value } })),
+  );
 }
 
-/** The index's summary: counts and one headline per kind, no sources. */
+function renderGroups(claims, filters) {
+  const container = document.getElementById('claims');
+  container.replaceChildren();
+  const now = new Date();
+  const groups = panelGroups(claims, filters);
+  for (const group of groups) {
+    const count = group.claims.length === group.total
+      ? formatCount(group.total, lang)
+      : t('filteredCount', formatCount(group.claims.length, lang), formatCount(group.total, lang));
+    const heading = element('h2', { text: `${kindLabel(group.kind, t)} (${count})` });
+    const list = element('ul', { className: 'claims' });
+    for (const claim of group.claims) {
+      list.append(element('li', {}, renderClaim(claim, now, claim.id === group.headline)));
+    }
+    container.append(element('section', { className: 'kind', attrs: { 'data-kind': group.kind } }, heading, list));
+  }
+  if (!groups.length) {
+    container.append(element('p', { className: 'hint', text: claims.length ? t('filterNoMatch') : t('panelNoClaims') }));
+  }
+}
+
+/** The whole record of the platform, from the record on the device. */
+function renderRecord(record) {
+  const container = document.getElementById('platform');
+  container.replaceChildren();
+  const { claims } = record;
+  renderHeader(container, record, claims.length);
+  if (record.description) container.append(element('p', { className: 'description', text: text(record.description) }));
+  const form = document.getElementById('filters');
+  const kindSelect = document.getElementById('filter-kind');
+  const evidenceSelect = document.getElementById('filter-evidence');
+  const choices = filterChoices(claims);
+  const kinds = [...KINDS.filter((k) => choices.kinds.includes(k)), ...choices.kinds.filter((k) => !KINDS.includes(k))];
+  const levels = [
+    ...EVIDENCE_LEVELS.filter((e) => choices.evidence.includes(e)),
+    ...choices.evidence.filter((e) => !EVIDENCE_LEVELS.includes(e)),
+  ];
+  fillSelect(kindSelect, t('filterAllKinds'), kinds, (kind) => kindLabel(kind, t));
+  fillSelect(evidenceSelect, t('filterAllEvidence'), levels, (level) => evidenceLabel(level, t));
+  form.hidden = claims.length < 2;
+  const redraw = () => renderGroups(claims, { kind: kindSelect.value, evidence: evidenceSelect.value });
+  kindSelect.addEventListener('change', redraw);
+  evidenceSelect.addEventListener('change', redraw);
+  redraw();
+}
+
+/** The index's summary (a platform the record on the device does not have yet). */
 function renderSummary(platform) {
   const container = document.getElementById('platform');
   container.replaceChildren();
@@ -172,7 +252,7 @@ async function activeTabUrl() {
   }
 }
 
-/** The platform to show: ?platform=slug, else the active tab's, matched locally. */
+/** The platform to show: ?platform=slug, else the active tab's, matched locally on its URL. */
 async function chosenPlatform(index) {
   const asked = new URLSearchParams(location.search).get('platform');
   if (asked) {
@@ -184,47 +264,29 @@ async function chosenPlatform(index) {
   return found ? found.slug : null;
 }
 
-async function fetchDetails(serverUrl, slug) {
-  const response = await fetch(apiUrl(serverUrl, `api/v1/platforms/${encodeURIComponent(slug)}`, { lang }), {
-    headers: { Accept: 'application/json' },
-    credentials: 'omit',
-    referrerPolicy: 'no-referrer',
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-  });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const data = await response.json();
-  if (!data || typeof data !== 'object' || !Array.isArray(data.claims)) throw new Error('unexpected answer');
-  return data;
-}
-
-function isDetails(value) {
-  return value && typeof value === 'object' && value.data && Array.isArray(value.data.claims);
-}
-
-async function showPlatform(slug, index, settings) {
-  const cacheKey = `details:${slug}:${lang}`;
-  const { [cacheKey]: cached } = await chrome.storage.local.get(cacheKey);
-  const summary = Object.hasOwn(index.platforms, slug) ? index.platforms[slug] : null;
-  if (isDetails(cached)) renderDetails(cached.data);
-  else if (summary) renderSummary(summary);
-
-  if (!settings.serverUrl) {
-    if (!isDetails(cached)) setStatus(summary ? t('panelNoServer') : t('panelUnknownPlatform'));
-    return Boolean(summary || isDetails(cached));
-  }
-  setStatus(t('panelLoading'));
-  try {
-    const data = await fetchDetails(settings.serverUrl, slug);
-    await chrome.storage.local.set({ [cacheKey]: { fetchedAt: new Date().toISOString(), data } });
-    renderDetails(data);
-    setStatus('');
+async function showPlatform(slug, index) {
+  const { data } = await readExport();
+  const record = platformRecord(data, slug, lang);
+  if (record) {
+    renderRecord(record);
     return true;
-  } catch {
-    if (isDetails(cached)) setStatus(t('panelOfflineCopy', formatDateTime(cached.fetchedAt, lang)));
-    else if (summary) setStatus(t('panelOfflineSummary'));
-    else setStatus(t('panelUnknownPlatform'));
-    return Boolean(summary || isDetails(cached));
   }
+  const summary = index.platforms && Object.hasOwn(index.platforms, slug) ? index.platforms[slug] : null;
+  if (summary) {
+    renderSummary(summary);
+    setStatus(t('panelSummaryOnly'));
+    return true;
+  }
+  setStatus(t('panelUnknownPlatform'));
+  return false;
+}
+
+function goToReport() {
+  const section = document.getElementById('report');
+  const target = section.hidden ? document.getElementById('report-no-server') : document.getElementById('report-heading');
+  target.hidden = false;
+  target.scrollIntoView({ block: 'start' });
+  target.focus();
 }
 
 function setUpReport(serverUrl, slug) {
@@ -287,12 +349,16 @@ async function main() {
   ({ lang, t } = await loadTranslator(resolveLanguage(settings.language, chrome.i18n.getUILanguage())));
   localizePage(document, t, lang);
   document.getElementById('open-settings').addEventListener('click', () => chrome.runtime.openOptionsPage());
+  document.getElementById('go-report').addEventListener('click', goToReport);
   const { index } = await readIndex();
   const slug = await chosenPlatform(index);
   if (!slug) {
     setStatus(t('panelNotListed'));
-  } else if (await showPlatform(slug, index, settings)) {
+    document.getElementById('go-report').hidden = true;
+  } else if (await showPlatform(slug, index)) {
     setUpReport(settings.serverUrl, slug);
+  } else {
+    document.getElementById('go-report').hidden = true;
   }
   document.getElementById('main').setAttribute('aria-busy', 'false');
   document.documentElement.dataset.ready = 'true';

@@ -95,7 +95,31 @@ def service(tmp_path_factory):
             process.wait(timeout=10)
 
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
+
 from .extension_browser import ExtensionBrowser  # noqa: E402
+
+FIRST_RUN_PATH = "firstrun/firstrun.html"
+
+
+def close_first_run_page(context, extension_id: str, timeout: float = 10.0) -> str | None:
+    """Wait for the first-run tab the extension opens on install, close it, return its URL
+    (None if it never came: test_firstrun.py says so)."""
+    url = f"chrome-extension://{extension_id}/{FIRST_RUN_PATH}"
+    deadline = time.monotonic() + timeout
+    while True:
+        for page in context.pages:
+            page.wait_for_load_state("domcontentloaded")
+            if page.url == url:
+                page.close()
+                return url
+        remaining_ms = (deadline - time.monotonic()) * 1000
+        if remaining_ms <= 0:
+            return None
+        try:  # lets Playwright take in the browser's events while it waits
+            context.wait_for_event("page", timeout=remaining_ms)
+        except PlaywrightTimeoutError:
+            return None
 
 
 @pytest.fixture
@@ -126,6 +150,9 @@ def browser(playwright, tmp_path, request):
         extension_id = worker.url.split("/")[2]
         browser = ExtensionBrowser(context=context, extension_id=extension_id)
         browser.route_sites()
+        # The first-run page opens once on install (test_firstrun.py checks it); the journeys
+        # start with it closed, as a user who has read it.
+        browser.first_run_page = close_first_run_page(context, extension_id)
         yield browser
     finally:
         context.close()

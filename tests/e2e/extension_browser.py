@@ -28,6 +28,7 @@ class ExtensionBrowser:
     context: object
     extension_id: str
     page_heads: dict = field(default_factory=dict)
+    first_run_page: str | None = None  # the URL of the first-run tab closed at start-up
 
     @property
     def base(self) -> str:

@@ -280,7 +280,7 @@ def test_panel_lists_claims_with_their_sources(browser, service, artifacts):
     for claim in details["claims"]:
         article = panel.locator(f'article[data-claim="{claim["id"]}"]')
         expect(article.locator(".summary")).to_have_text(claim["summary"])
-        links = article.locator("ul.sources a")
+        links = article.locator("ul.sources > li > a:not(.archive)")
         expect(links).to_have_count(len(claim["sources"]))
         for i, source in enumerate(claim["sources"]):
             link = links.nth(i)
@@ -289,15 +289,15 @@ def test_panel_lists_claims_with_their_sources(browser, service, artifacts):
             expect(link).to_have_attribute("href", href)
             expect(link).to_have_attribute("target", "_blank")
             expect(link).to_have_attribute("rel", "noopener noreferrer")
-        if claim["vendor"]:
-            expect(article.locator("dd").first).to_have_text(claim["vendor"]["name"])
+        for vendor in claim["vendors"]:
+            expect(article.locator("dd").first).to_contain_text(vendor["name"])
     kinds = panel.locator("section.kind").evaluate_all("s => s.map(e => e.dataset.kind)")
     assert kinds == [k for k in ("moderation", "labelling", "engagement", "microwork")
                      if any(c["kind"] == k for c in details["claims"])]
     panel.screenshot(path=str(artifacts / "panel.png"), full_page=True)
 
-    # The details are kept for offline use.
-    assert browser.storage()[f"details:{slug}:en"]["data"]["slug"] == slug
+    # The whole record came with the sync and is kept for offline use.
+    assert browser.storage()["export"] == service.api("export.json")
 
 
 def test_panel_in_french(browser, service):
@@ -311,10 +311,12 @@ def test_panel_in_french(browser, service):
     browser.context.on("request", lambda r: "/platforms/" in r.url and panel_requests.append(r.url))
     panel = browser.open_panel(slug)
     expect(panel.locator("#report-heading")).to_have_text("Signaler un problème")
-    assert panel_requests == [f"{service.url}api/v1/platforms/{slug}?lang=fr"]
+    assert panel_requests == []  # the record is on the device: no request per platform
     details = service.api(f"platforms/{slug}?lang=fr")
-    first_summary = details["claims"][0]["summary"]
-    expect(panel.locator("article.claim .summary").first).to_have_text(first_summary)
+    first = panel.locator("article.claim").first
+    first_summary = next(c["summary"] for c in details["claims"]
+                         if c["id"] == first.get_attribute("data-claim"))
+    expect(first.locator(".summary")).to_have_text(first_summary)
 
     page = load(browser, f"https://www.{host}/")
     texts = overlay_texts(wait_for_overlay(page))
@@ -409,9 +411,10 @@ def test_privacy_no_visited_host_or_url_reaches_the_service(browser, service):
     to_service = [r for r in requests if r.url.startswith(service.origin)]
     paths = [urlsplit(r.url).path + ("?" + urlsplit(r.url).query if urlsplit(r.url).query else "")
              for r in to_service]
-    assert set(paths) <= {"/api/v1/index", f"/api/v1/platforms/{panel_slug}?lang=en"}, paths
-    assert paths.count(f"/api/v1/platforms/{panel_slug}?lang=en") == 1, paths
+    # Whole files only: the index and the record; the panel asks nothing of the service.
+    assert set(paths) <= {"/api/v1/index", "/api/v1/export.json"}, paths
     assert paths.count("/api/v1/index") >= 2  # the sync on saving the server, and "Sync now"
+    assert paths.count("/api/v1/export.json") >= 2, paths
     for request in to_service:
         carried = " ".join([request.url, json.dumps(request.headers), request.post_data or ""])
         leaked = [s for s in secrets if s in carried]
@@ -441,26 +444,37 @@ def hostile_index(index: dict, slug: str) -> dict:
     return hostile
 
 
-def hostile_details(slug: str) -> dict:
+def hostile_export(slug: str) -> dict:
+    """A record (export.json) whose every text holds markup, and javascript: URLs."""
     claim = {
         "id": "hostile-claim", "kind": "moderation", "summary": f"Summary {XSS}",
-        "translations": {}, "platforms": [slug],
-        "vendor": {"slug": "evil", "name": f"Vendor {XSS}", "hq_country": "US",
-                   "website": "javascript:alert(3)"},
+        "translations": {}, "platforms": [slug], "vendors": ["evil"],
         "locations": [{"country": "<b>", "city": f"City {SCRIPT}"}], "workers": 12,
-        "pay": {"amount": 1.5, "currency": "<i>", "per": "hour"},
+        "workers_basis": f"basis {XSS}",
+        "pay": {"amount": 1.5, "currency": "<i>", "per": "hour", "qualifier": XSS},
         "observed": {"start": "2022-02", "end": None}, "evidence": f"evidence {XSS}",
         "last_verified": "2020-01-01",
         "sources": [
             {"url": "javascript:alert(1)", "title": f"Source {XSS}", "publisher": SCRIPT,
-             "published": "2022", "quote": XSS, "language": "en", "is_copy": False},
+             "published": "2022", "quote": XSS, "language": "en", "is_copy": False,
+             "archive_url": "javascript:alert(4)"},
             {"url": "https://example.org/ok", "title": "A safe source", "publisher": "Example",
              "published": "2022-02-14", "quote": None, "language": "en", "is_copy": True},
         ],
+        "responses": [{"by": f"Company {XSS}", "summary": f"Reply {SCRIPT}", "translations": {},
+                       "source": {"url": "data:text/html,<script>alert(5)</script>",
+                                  "title": f"Reply source {XSS}", "publisher": "P",
+                                  "published": "2022", "quote": XSS, "language": "en",
+                                  "is_copy": False}}],
     }
-    return {"slug": slug, "name": f"Name {XSS}", "owner": SCRIPT, "hq_country": "US",
-            "description": XSS, "domains": [], "total": 1, "counts": {"moderation": 1},
-            "claims": [claim]}
+    return {
+        "licence": {}, "generated_at": "2026-01-01T00:00:00Z",
+        "platforms": [{"slug": slug, "name": f"Name {XSS}", "owner": SCRIPT, "hq_country": "US",
+                       "description": XSS, "domains": []}],
+        "vendors": [{"slug": "evil", "name": f"Vendor {XSS}", "hq_country": "US",
+                     "website": "javascript:alert(3)"}],
+        "claims": [claim],
+    }
 
 
 def test_hostile_data_renders_as_inert_text(browser, service):
@@ -469,7 +483,7 @@ def test_hostile_data_renders_as_inert_text(browser, service):
     # Put straight into the extension's storage: the service itself refuses such URLs.
     browser.set_storage({
         "index": hostile_index(service.api("index"), slug),
-        f"details:{slug}:en": {"fetchedAt": "2026-01-01T00:00:00Z", "data": hostile_details(slug)},
+        "export": hostile_export(slug),
     })
     dialogs = []
 
@@ -496,7 +510,8 @@ def test_hostile_data_renders_as_inert_text(browser, service):
     hrefs = panel.locator("a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert hrefs == ["https://example.org/ok"], hrefs
     expect(panel.locator("article.claim dd").first).to_have_text(f"Vendor {XSS}")
-    expect(panel.locator(".source .not-a-link")).to_have_text(f"Source {XSS}")
+    expect(panel.locator("ul.sources .not-a-link").first).to_have_text(f"Source {XSS}")
+    expect(panel.locator(".response-by")).to_have_text(f"Company {XSS} replied:")
     expect(panel.locator(".outdated")).to_have_text("may be outdated")
     panel.wait_for_timeout(300)
     assert panel.evaluate("() => window.btfXss") is None
