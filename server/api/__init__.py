@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 
@@ -212,10 +213,23 @@ class ExportJson(MethodView):
     def get(self):
         """The whole published dataset, under CC BY-SA 4.0."""
         snapshot = index.current()
-        return json_body(snapshot.export_body, **{
+        # The extension keeps the whole record and syncs it like the index: If-None-Match.
+        headers = {"ETag": f'"{_export_etag(snapshot)}"', "Cache-Control": "public, max-age=3600"}
+        if headers["ETag"].strip('"') in request.if_none_match:
+            return Response(status=304, headers=headers)
+        return json_body(snapshot.export_body, **headers, **{
             "Content-Disposition": 'inline; filename="behind-the-feed.json"',
             "Link": f'<{index.LICENCE["url"]}>; rel="license"',
         })
+
+
+def _export_etag(snapshot) -> str:
+    """A strong validator of export.json, computed once per snapshot."""
+    etag = getattr(snapshot, "_export_etag", None)
+    if etag is None:
+        etag = hashlib.sha256(snapshot.export_body).hexdigest()[:16]
+        snapshot._export_etag = etag
+    return etag
 
 
 CSV_COLUMNS = [
