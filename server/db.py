@@ -41,7 +41,8 @@ def _sqlite_begin(connection) -> None:
     # "database is locked" at once, whatever the busy timeout, since waiting could deadlock.
     # So a transaction that may write (any request but a read, every command) takes the write
     # lock up front, and concurrent writers queue on the busy timeout instead of failing.
-    reading = has_request_context() and request.method in READ_METHODS
+    reading = (connection.get_execution_options().get("btf_read_only")
+               or has_request_context() and request.method in READ_METHODS)
     connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 

@@ -16,17 +16,19 @@ import os
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from . import changes as change_feed
 from . import domains
 from .dataset import claim_record, platform_record, vendor_record
-from .models import KINDS, Claim, Platform
+from .models import KINDS, Claim, Platform, Publication, Revision, Vendor
 
 LICENCE = {
     "name": "CC BY-SA 4.0",
@@ -35,6 +37,10 @@ LICENCE = {
 }
 LANGUAGES = ("en", "fr")
 RELOAD_CHECK_SECONDS = 1.0
+# Publication ids below the newest that a late commit may still fill in.
+SEEN_WINDOW = 1000
+# More entities named than this since the snapshot: build it whole rather than patch it.
+PATCH_LIMIT = 2000
 
 
 def _iso(moment: dt.datetime | None) -> str:
@@ -53,7 +59,7 @@ def build_export(session: Session) -> dict[str, Any]:
         .where(Claim.status == "published")
         .options(selectinload(Claim.platforms), selectinload(Claim.sources),
                  selectinload(Claim.translations), selectinload(Claim.vendors))
-        .order_by(Claim.id)
+        .order_by(Claim.key)
     ).all()
     platform_ids = {p.id for c in claims for p in c.platforms}
     platforms = session.scalars(
@@ -75,6 +81,63 @@ def build_export(session: Session) -> dict[str, Any]:
         "platforms": [platform_record(p) for p in platforms],
         "vendors": [vendor_record(v) for v in vendors],
         "claims": exported_claims,
+    }
+
+
+def _claim_query():
+    return select(Claim).where(Claim.status == "published").options(
+        selectinload(Claim.platforms), selectinload(Claim.sources),
+        selectinload(Claim.translations), selectinload(Claim.vendors))
+
+
+def patch_export(session: Session, export: dict[str, Any], claim_keys: set[str],
+                 platform_slugs: set[str], vendor_slugs: set[str]) -> dict[str, Any]:
+    """`export` with the named claims, platforms and vendors re-read from the database (and the
+    claims of the named platforms and vendors, whose records they carry); the rest is kept as
+    it is, the same objects."""
+    claims = {c["id"]: c for c in export["claims"]}
+    keys = set(claim_keys)
+    keys |= {c["id"] for c in export["claims"]
+             if platform_slugs.intersection(c["platforms"])
+             or vendor_slugs.intersection(c["vendors"])}
+    platforms_touched, vendors_touched = set(platform_slugs), set(vendor_slugs)
+    for key in keys:
+        old = claims.pop(key, None)
+        if old is not None:
+            platforms_touched.update(old["platforms"])
+            vendors_touched.update(old["vendors"])
+    query = _claim_query()
+    found = list(session.scalars(query.where(Claim.key.in_(keys)))) if keys else []
+    if platform_slugs or vendor_slugs:
+        found += session.scalars(query.where(
+            Claim.platforms.any(Platform.slug.in_(platform_slugs))
+            | Claim.vendors.any(Vendor.slug.in_(vendor_slugs)))).all()
+    for claim in found:
+        record = claim_record(claim)
+        record.pop("status")
+        claims[record["id"]] = record
+        platforms_touched.update(record["platforms"])
+        vendors_touched.update(record["vendors"])
+    named_platforms = {p for c in claims.values() for p in c["platforms"]}
+    named_vendors = {v for c in claims.values() for v in c["vendors"]}
+    platforms = {p["slug"]: p for p in export["platforms"] if p["slug"] not in platforms_touched}
+    reload = platforms_touched & named_platforms
+    if reload:
+        for platform in session.scalars(select(Platform).where(Platform.slug.in_(reload))
+                                        .options(selectinload(Platform.domains))):
+            platforms[platform.slug] = platform_record(platform)
+    vendors = {v["slug"]: v for v in export["vendors"] if v["slug"] not in vendors_touched}
+    reload = vendors_touched & named_vendors
+    if reload:
+        for vendor in session.scalars(select(Vendor).where(Vendor.slug.in_(reload))):
+            vendors[vendor.slug] = vendor_record(vendor)
+    verified = [c["last_verified"] for c in claims.values() if c["last_verified"]]
+    return {
+        "licence": LICENCE,
+        "generated_at": f"{max(verified)}T00:00:00Z" if verified else _iso(None),
+        "platforms": [platforms[s] for s in sorted(platforms) if s in named_platforms],
+        "vendors": [vendors[s] for s in sorted(vendors) if s in named_vendors],
+        "claims": [claims[k] for k in sorted(claims)],
     }
 
 
@@ -122,11 +185,15 @@ def _headline_order(claim: dict[str, Any]) -> tuple:
 class Snapshot:
     """Everything derived from one export, pre-serialised for the hot path."""
 
-    def __init__(self, export: dict[str, Any], changes: list[dict[str, Any]] | None = None):
+    def __init__(self, export: dict[str, Any], changes: list[dict[str, Any]] | None = None, *,
+                 previous: Snapshot | None = None, publications: dict[str, Any] | None = None):
         self.export = export
+        # The newest publication this snapshot includes, and the ids seen near it (a later
+        # commit can take a lower id: those are looked for too).
+        self.publication = (publications or {}).get("newest", 0)
+        self.seen = frozenset((publications or {}).get("seen", ()))
         # The public changes (server/changes.py), newest first, for the Atom feeds.
         self.changes = changes or []
-        self.changes_body = _compact(self.changes)
         self._feeds: dict[tuple[str | None, str, str], tuple[bytes, str]] = {}
         self.platforms = {p["slug"]: p for p in export["platforms"]}
         self.vendors = {v["slug"]: v for v in export["vendors"]}
@@ -156,7 +223,19 @@ class Snapshot:
         self.index = {"version": self.version, **index}
         self.index_body = _compact(self.index)
         self.etag = self.version
-        self.export_body = _compact(export)
+        # export.json is assembled from each claim's bytes, kept from the previous snapshot for
+        # the claims a patch did not touch (the same record object).
+        reuse = previous._claim_bytes if previous is not None else {}
+        self._claim_bytes: dict[str, tuple[dict[str, Any], bytes]] = {}
+        for claim in export["claims"]:
+            kept = reuse.get(claim["id"])
+            if kept is None or kept[0] is not claim:
+                kept = (claim, _compact(claim))
+            self._claim_bytes[claim["id"]] = kept
+        head = _compact({k: v for k, v in export.items() if k != "claims"})
+        self.export_body = b"".join([
+            head[:-1], b',"claims":[',
+            b",".join(self._claim_bytes[c["id"]][1] for c in export["claims"]), b"]}"])
         self._lookups: dict[domains.Rule, bytes] = {}
         self._details: dict[tuple[str, str], bytes] = {}
 
@@ -269,33 +348,42 @@ class Snapshot:
 
 
 class SnapshotHolder:
-    """Holds the current Snapshot of one app; reloads it when the shared file changes."""
+    """Holds the current Snapshot of one app and keeps it up to date with the database.
 
-    def __init__(self, public_dir: Path):
+    A publish writes a Publication row per public change in its transaction. Each app host
+    checks, at most once a second, the newest publication ids against its snapshot's (an index
+    range scan); when they moved it re-reads only the claims, platforms and vendors named since,
+    patches its snapshot and rewrites its own public folder. Hosts share the database, not a
+    folder.
+    """
+
+    def __init__(self, public_dir: Path, engine: Callable[[], Engine] | None = None):
         self.public_dir = public_dir
         self.export_path = public_dir / "export.json"
         self.changes_path = public_dir / "changes.json"
+        self._engine = engine
         self._snapshot: Snapshot | None = None
-        self._mtime: int | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self.stats = {"checks": 0, "patches": 0, "builds": 0}
 
     def peek(self) -> Snapshot | None:
-        """The current snapshot, reloaded if another worker published; None before the first."""
+        """The current snapshot, patched if another host published; None before the first."""
         now = time.monotonic()
         if self._snapshot is not None and now - self._checked < RELOAD_CHECK_SECONDS:
             return self._snapshot
         with self._lock:
+            if self._snapshot is not None and now - self._checked < RELOAD_CHECK_SECONDS:
+                return self._snapshot
             self._checked = now
-            mtime = self._file_mtime()
-            if mtime is not None and mtime != self._mtime:
+            if self._snapshot is None:
+                self._snapshot = self._read_files()
+            if self._snapshot is not None and self._engine is not None:
                 try:
-                    export = json.loads(self.export_path.read_bytes())
-                    changes = json.loads(self.changes_path.read_bytes())
-                except (OSError, ValueError):
-                    export = None
-                if export is not None:
-                    self._snapshot, self._mtime = Snapshot(export, changes), mtime
+                    with Session(self._engine().execution_options(btf_read_only=True)) as session:
+                        self._catch_up(session)
+                except SQLAlchemyError:
+                    pass  # the database is away: serve what we have
             return self._snapshot
 
     def get(self) -> Snapshot:
@@ -308,33 +396,78 @@ class SnapshotHolder:
 
         with self._lock:
             if self._snapshot is None:
-                session = get_session()
-                self._publish(build_export(session), change_feed.collect(session))
+                self._build(get_session())
             return self._snapshot
 
-    def _file_mtime(self) -> int | None:
+    def _read_files(self) -> Snapshot | None:
         try:
-            return self.export_path.stat().st_mtime_ns
-        except OSError:
+            export = json.loads(self.export_path.read_bytes())
+            changes = json.loads(self.changes_path.read_bytes())
+            return Snapshot(export, changes["changes"], publications=changes["publications"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def rebuild(self, session: Session) -> Snapshot:
-        """Build from the database and publish; call after the change is committed."""
+        """Bring the snapshot up to date after a committed change: patched with what the
+        publications since name, or built whole when none says what changed."""
         with self._lock:
-            return self._publish(build_export(session), change_feed.collect(session))
-
-    def _publish(self, export: dict[str, Any], changes: list[dict[str, Any]]) -> Snapshot:
-        snapshot = Snapshot(export, changes)
-        if (self._snapshot is not None and self._snapshot.export_body == snapshot.export_body
-                and self._snapshot.changes_body == snapshot.changes_body):
+            if self._snapshot is None or not self._catch_up(session):
+                self._build(session)
             return self._snapshot
+
+    def _catch_up(self, session: Session) -> bool:
+        """Patch the snapshot with the publications it has not seen; False if there are none
+        (or too many to patch, or the database went back in time: then build it whole)."""
+        snapshot = self._snapshot
+        self.stats["checks"] += 1
+        floor = max(0, snapshot.publication - SEEN_WINDOW)
+        count, newest = session.execute(
+            select(func.count(Publication.id), func.max(Publication.id))
+            .where(Publication.id > floor)).one()
+        newest = newest or 0
+        if newest == snapshot.publication and count == len(snapshot.seen):
+            return False
+        if newest < snapshot.publication:
+            self._build(session)
+            return True
+        rows = session.execute(
+            select(Publication.id, Publication.entity_type, Publication.entity_key)
+            .where(Publication.id > floor).order_by(Publication.id)).all()
+        fresh = [row for row in rows if row.id not in snapshot.seen]
+        named: dict[str, set[str]] = {"claim": set(), "platform": set(), "vendor": set()}
+        for row in fresh:
+            named.setdefault(row.entity_type, set()).add(row.entity_key)
+        seen = [row.id for row in rows if row.id > newest - SEEN_WINDOW]
+        if sum(len(keys) for keys in named.values()) > PATCH_LIMIT:
+            self._build(session, newest, seen)
+            return True
+        export = patch_export(session, snapshot.export, named["claim"], named["platform"],
+                              named["vendor"])
+        self.stats["patches"] += 1
+        self._publish(Snapshot(export, change_feed.collect(session), previous=snapshot,
+                               publications={"newest": newest, "seen": seen}))
+        return True
+
+    def _build(self, session: Session, newest: int | None = None,
+               seen: list[int] | None = None) -> None:
+        if newest is None:
+            newest = session.scalar(select(func.max(Publication.id))) or 0
+            seen = list(session.scalars(select(Publication.id).where(
+                Publication.id > newest - SEEN_WINDOW)))
+        self.stats["builds"] += 1
+        self._publish(Snapshot(build_export(session), change_feed.collect(session),
+                               previous=self._snapshot,
+                               publications={"newest": newest, "seen": seen}))
+
+    def _publish(self, snapshot: Snapshot) -> Snapshot:
         self.public_dir.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.public_dir / f"index.{snapshot.version}.json", snapshot.index_body)
         _atomic_write(self.public_dir / "index.json", snapshot.index_body)
-        # changes.json first: a worker reloads both when export.json changes.
-        _atomic_write(self.changes_path, snapshot.changes_body)
+        _atomic_write(self.changes_path, _compact({
+            "publications": {"newest": snapshot.publication, "seen": sorted(snapshot.seen)},
+            "changes": snapshot.changes}))
         _atomic_write(self.export_path, snapshot.export_body)
-        self._snapshot, self._mtime = snapshot, self._file_mtime()
+        self._snapshot = snapshot
         self._checked = time.monotonic()
         return snapshot
 
@@ -348,7 +481,8 @@ def _atomic_write(path: Path, body: bytes) -> None:
 
 
 def init_app(app) -> None:
-    app.extensions["btf_snapshot"] = SnapshotHolder(Path(app.config["BTF_PUBLIC_DIR"]))
+    app.extensions["btf_snapshot"] = SnapshotHolder(
+        Path(app.config["BTF_PUBLIC_DIR"]), lambda: app.extensions["btf_engine"])
 
 
 def holder() -> SnapshotHolder:
@@ -361,3 +495,27 @@ def current() -> Snapshot:
 
 def rebuild(session: Session) -> Snapshot:
     return holder().rebuild(session)
+
+
+# --- publications: one row per public change, in the transaction of the change -----------------
+
+
+def _publication_keys(revision: Revision) -> list[str]:
+    """The keys a revision makes public changes to ([] if it does not touch the public record)."""
+    records = [r for r in (revision.before, revision.after) if r]
+    if revision.entity_type == "claim":
+        if not any(r.get("status") == "published" for r in records):
+            return []
+        return list(dict.fromkeys(r["id"] for r in records if "id" in r))
+    if revision.entity_type in ("platform", "vendor"):
+        return list(dict.fromkeys(r["slug"] for r in records if "slug" in r))
+    return []
+
+
+@event.listens_for(Session, "before_flush")
+def _record_publications(session: Session, _context, _instances) -> None:
+    for obj in list(session.new):
+        if isinstance(obj, Revision):
+            for key in _publication_keys(obj):
+                session.add(Publication(entity_type=obj.entity_type, entity_key=key,
+                                        action=obj.action))

@@ -96,7 +96,10 @@ def test_hot_path_makes_no_database_query(client, count_queries):
         assert client.get("/api/v1/index", headers={"If-None-Match": etag}).status_code == 304
         assert client.get("/api/v1/index").status_code == 200
         assert client.get("/api/v1/platforms/youtube").status_code == 200
-    assert statements == []
+    # At most the once-a-second check for a publish by another host.
+    queries = [s for s in statements if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    assert all("publications" in s and "claims" not in s for s in queries), statements
+    assert len(queries) <= 1
 
 
 def test_platforms_are_paginated(client):

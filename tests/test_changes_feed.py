@@ -100,7 +100,9 @@ def test_feeds_make_no_query_and_unknown_platforms_are_404(client, count_queries
     with count_queries() as statements:
         assert client.get("/api/v1/changes.atom").status_code == 200
         assert client.get("/api/v1/platforms/facebook/changes.atom").status_code == 200
-    assert statements == []
+    # At most the once-a-second check for a publish by another host.
+    queries = [s for s in statements if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    assert all("publications" in s and "claims" not in s for s in queries), statements
     response = client.get("/api/v1/platforms/nope/changes.atom")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"

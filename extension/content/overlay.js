@@ -387,4 +387,19 @@ button.close {
     else if (changes.hiddenSites && (changes.hiddenSites.newValue || []).includes(shown.host)) remove();
     else if (changes.overlayPosition) place(changes.overlayPosition.newValue);
   });
+
+  // A single-page site changed its URL without loading a page (background.js tells the tab):
+  // the platform may differ (google.com/maps to google.com/search). Ask again; a card showing the
+  // same platform stays as it is, another platform's card replaces it, and a page that had none
+  // gets one if the new URL is listed (what a page load would do; dismissals still apply).
+  chrome.runtime.onMessage.addListener((message, sender) => {
+    if (sender.id !== chrome.runtime.id || !message || message.type !== 'url-changed') return;
+    const before = shown ? shown.slug : null;
+    send('overlay-data').then((data) => {
+      const now = data && Array.isArray(data.lines) ? data.slug : null;
+      if (now === before) return;
+      if (shown) remove();
+      if (now) ask();
+    });
+  });
 })();
