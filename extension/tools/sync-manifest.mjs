@@ -19,9 +19,31 @@ export function hostPatterns(hosts) {
     .flatMap((host) => [`*://${host}/*`, `*://*.${host}/*`]);
 }
 
+/**
+ * The match patterns for everything the index lists: plain hosts and path rules cover the host
+ * and its subdomains (a path rule's page can be reached without a page load, on a single-page
+ * site, so the content script is there on the whole host and matching decides); an exact rule
+ * covers that host only. Sorted by host, each host's own pattern first.
+ */
+export function indexPatterns(index) {
+  const wide = new Set(Object.keys(index.hosts || {}));
+  const exact = new Set();
+  for (const rule of Array.isArray(index.rules) ? index.rules : []) {
+    if (!rule || typeof rule.host !== 'string') continue;
+    if (rule.scope === 'exact') exact.add(rule.host);
+    else wide.add(rule.host);
+  }
+  const patterns = new Set();
+  for (const host of [...new Set([...wide, ...exact])].sort()) {
+    patterns.add(`*://${host}/*`);
+    if (wide.has(host)) patterns.add(`*://*.${host}/*`);
+  }
+  return [...patterns];
+}
+
 /** The manifest with host_permissions and content_scripts[].matches taken from the index. */
 export function syncedManifest(manifest, index) {
-  const patterns = hostPatterns(Object.keys(index.hosts));
+  const patterns = indexPatterns(index);
   return {
     ...manifest,
     host_permissions: patterns,

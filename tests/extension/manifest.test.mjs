@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { hostPatterns, serialize, syncedManifest } from '../../extension/tools/sync-manifest.mjs';
+import { hostPatterns, indexPatterns, serialize, syncedManifest } from '../../extension/tools/sync-manifest.mjs';
 import { EXTENSION_DIR, readExtensionFile, readJson } from './helpers.mjs';
 
 const manifest = readJson('manifest.json');
@@ -25,9 +25,32 @@ test('host patterns cover each listed host and its subdomains, nothing else', ()
     '*://fb.com/*',
     '*://*.fb.com/*',
   ]);
-  const patterns = hostPatterns(Object.keys(index.hosts));
+  const patterns = indexPatterns(index);
   assert.deepEqual(manifest.host_permissions, patterns);
   for (const script of manifest.content_scripts) assert.deepEqual(script.matches, patterns);
+});
+
+test('exact and path rules get host permissions too: an exact host alone, a path rule its host and subdomains', () => {
+  const patterns = indexPatterns({
+    hosts: { 'facebook.com': 'facebook' },
+    rules: [
+      { host: 'mail.google.com', slug: 'gmail', scope: 'exact' },
+      { host: 'www.google.com', slug: 'google-search', path: '/search' },
+      { host: 'www.google.com', slug: 'google-images', path: '/imghp' },
+    ],
+  });
+  assert.deepEqual(patterns, [
+    '*://facebook.com/*',
+    '*://*.facebook.com/*',
+    '*://mail.google.com/*',
+    '*://www.google.com/*',
+    '*://*.www.google.com/*',
+  ]);
+  // Every rule of the bundled index can draw its overlay: its host is covered.
+  const covered = new Set(manifest.host_permissions);
+  for (const rule of index.rules || []) {
+    assert.ok(covered.has(`*://${rule.host}/*`), `${rule.host} (${rule.slug}) has no host permission`);
+  }
 });
 
 test('the permissions are the minimum: no <all_urls>, no tabs, servers only on request', () => {
