@@ -78,6 +78,11 @@ class Browser(Protocol):
     def grant_origin(self, pattern: str) -> None:
         """Grant a host permission the way a user does in the browser's own extension settings."""
 
+    def revoke_origins(self, patterns: list[str]) -> None:
+        """Withdraw host permissions (manifest ones included) as a user does in the browser's own
+        extension settings (Chromium: "On specific sites" without these; Firefox: the add-on's
+        per-site switches off)."""
+
     def requests(self) -> list[Request]:
         """Every network request the browser made since the test began, in order."""
 
@@ -197,6 +202,30 @@ class ChromiumBrowser:
 
     def grant_origin(self, pattern):
         self.inner.grant_site_access(pattern)
+
+    def revoke_origins(self, patterns):
+        # What chrome://extensions does when the user picks "On specific sites": every site is
+        # withheld, then the ones the user keeps are granted again (Chromium lists a site once,
+        # as *://*.facebook.com/*, for both facebook.com patterns of the manifest).
+        page = self.inner.context.new_page()
+        try:
+            page.goto("chrome://extensions/")
+            page.evaluate(
+                """async ([id, revoked]) => {
+                     const api = chrome.developerPrivate;
+                     await api.updateExtensionConfiguration(
+                       {extensionId: id, hostAccess: 'ON_SPECIFIC_SITES'});
+                     const info = await api.getExtensionInfo(id);
+                     const {hosts} = info.permissions.runtimeHostPermissions;
+                     for (const {host, granted} of hosts) {
+                       if (!granted && !revoked.includes(host)) {
+                         await api.addHostPermission(id, host);
+                       }
+                     }
+                   }""",
+                [self.inner.extension_id, patterns])
+        finally:
+            page.close()
 
     def requests(self):
         return list(self._requests)

@@ -391,6 +391,17 @@ class FirefoxBrowser:
                                                extension).then(() => true);""",
             self.addon_id, pattern)
 
+    def revoke_origins(self, patterns):
+        # What the add-on manager's per-site switch does.
+        self.chrome(
+            """const [addonId, origins] = arguments;
+               const { ExtensionPermissions } = ChromeUtils.importESModule(
+                 'resource://gre/modules/ExtensionPermissions.sys.mjs');
+               const extension = WebExtensionPolicy.getByID(addonId).extension;
+               return ExtensionPermissions.remove(addonId, {permissions: [], origins},
+                                                  extension).then(() => true);""",
+            self.addon_id, list(patterns))
+
     def requests(self) -> list[Request]:
         return self.session.proxy.all_requests()
 

@@ -8,7 +8,8 @@ Adding a scenario:
 1. Write `def test_<what the user does>(any_browser, ...)` here (or in a new test_*.py beside it,
    with the same `pytestmark`). Use only the `Browser` interface (browsers.py): `open`,
    `open_extension_page`, `overlay`, `click_overlay`, `focus`/`press`, `badge`, `text`, `count`,
-   `click`, `fill`, `select`, `evaluate`, `storage`, `grant_origin`, `requests`, `screenshot`,
+   `click`, `fill`, `select`, `evaluate`, `storage`, `grant_origin`, `revoke_origins`,
+   `requests`, `screenshot`,
    and the helpers here and in browsers.py (`wait_for_overlay`, `overlay_stays_away`,
    `wait_for_text`, `wait_until`, `set_server`, `listed`).
 2. Assert what the user sees (texts from the extension's _locales files, figures from the
@@ -150,6 +151,23 @@ def test_escape_closes_the_overlay_and_gives_focus_back(any_browser: Browser):
     any_browser.press(tab, "Escape")
     wait_until(lambda: any_browser.overlay(tab) is None, 5, "Escape closes the overlay")
     assert any_browser.evaluate(tab, "document.activeElement.id") == "first-link"
+
+
+def test_site_access_withdrawn_means_no_overlay_and_no_badge(any_browser: Browser):
+    """A user (or a policy) turns off the extension's access to one listed site: nothing shows
+    there, the other listed sites still work. (Issue 17's hint belongs here once it exists.)"""
+    host, other = LISTED_SITES[0], LISTED_SITES[1]
+    any_browser.revoke_origins([f"*://{host}/*", f"*://*.{host}/*"])
+    granted = any_browser.evaluate(any_browser.open_extension_page("options/options.html"),
+                                   "chrome.permissions.getAll()")
+    assert not {f"*://{host}/*", f"*://*.{host}/*"} & set(granted["origins"]), granted
+
+    tab = any_browser.open(f"https://www.{host}/")
+    assert overlay_stays_away(any_browser, tab)
+    assert any_browser.badge(tab) == ""
+    other_tab = any_browser.open(f"https://www.{other}/")
+    wait_for_overlay(any_browser, other_tab)
+    assert any_browser.badge(other_tab) == str(listed(other)[1]["total"])
 
 
 def test_french(any_browser: Browser):
