@@ -20,6 +20,7 @@ PUBLIC_ENDPOINTS = frozenset({"curate.login"})
 from . import (  # noqa: E402  (the views register their routes on bp)
     admin,
     auth,
+    changes,
     claims,
     forms,
     platforms,
@@ -105,4 +106,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
-__all__ = ["bp", "init_app", "admin", "auth", "claims", "platforms", "queues", "vendors"]
+__all__ = ["bp", "init_app", "admin", "auth", "changes", "claims", "platforms", "queues",
+           "vendors"]

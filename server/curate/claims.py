@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import domains
 from ..dataset import claim_record
 from ..db import get_session
-from ..models import KINDS, STATUSES, Claim, Domain, Platform, Proposal, Vendor
+from ..models import KINDS, STATUSES, Claim, Domain, PendingChange, Platform, Proposal, Vendor
 from . import bp, history, operations
 from .access import actor, commit, role_required, rollback
 from .forms import EVIDENCE_LABELS, KIND_LABELS, ActionForm, ClaimForm, claim_form_data
@@ -58,8 +58,7 @@ def _render_form(form: ClaimForm, *, claim: Claim | None, status: int = 200,
     return render_template(
         "curate/claim_form.html", form=form, claim=claim, loose_errors=loose or [],
         conflict=conflict, proposal=proposal,
-        publishing_edit=bool(claim and claim.status == "published"
-                             and operations.review_required()),
+        publishing_edit=bool(claim and operations.needs_review(get_session(), claim)),
     ), status
 
 
@@ -104,7 +103,8 @@ def claim(claim_id: int):
         can_edit=operations.can_edit_claim(user, claim), form=ActionForm(),
         kind_labels=KIND_LABELS, evidence_labels=EVIDENCE_LABELS,
         self_review=(claim.status == "pending" and operations.review_required()
-                     and claim.updated_by_id == user.id and user.has_role("curator")))
+                     and claim.updated_by_id == user.id and user.has_role("curator")),
+        pending=operations.pending_changes(get_session(), claim))
 
 
 # --- create and edit ---------------------------------------------------------------------------
@@ -251,11 +251,11 @@ def claim_edit(claim_id: int):
         flash("Nothing changed, so nothing was saved.", "info")
         return redirect(url_for("curate.claim", claim_id=claim.id))
     commit(session)
-    message = f"Saved: version {claim.version}."
-    if claim.status == "pending" and record["status"] == "published":
-        message += " The change waits for another curator's review; until then the claim is " \
-                   "out of the public index."
-    flash(message, "success")
+    if isinstance(changed, PendingChange):
+        flash("Your change waits for another curator's review. Until it is published, the "
+              "live claim stays as it was, in the public index too.", "success")
+        return redirect(url_for("curate.change", change_id=changed.id))
+    flash(f"Saved: version {claim.version}.", "success")
     return redirect(url_for("curate.claim", claim_id=claim.id))
 
 
@@ -271,9 +271,9 @@ def _status_view(action: str):
             abort(400)
         back = url_for("curate.claim", claim_id=claim.id)
         try:
-            operations.change_claim_status(session, claim, action, user=actor(),
-                                           expected_version=form.version.data,
-                                           comment=form.comment.data)
+            result = operations.change_claim_status(session, claim, action, user=actor(),
+                                                    expected_version=form.version.data,
+                                                    comment=form.comment.data)
         except operations.Conflict as conflict:
             rollback(session)
             return history.stale_page(claim, conflict, back_url=back)
@@ -286,6 +286,10 @@ def _status_view(action: str):
             rollback(session)
             abort(403, description=exc.message)
         commit(session)
+        if isinstance(result, PendingChange):
+            flash("The retraction waits for another curator's review; until then the claim "
+                  "stays published.", "success")
+            return redirect(url_for("curate.change", change_id=result.id))
         flash(ACTIONS[action][2], "success")
         return redirect(back)
 
@@ -311,7 +315,7 @@ def claim_history(claim_id: int):
         id_arg="claim_id")
 
 
-@bp.route("/claims/<int:claim_id>/revert/<int:revision_id>", methods=["POST"])
+@bp.route("/claims/<int:claim_id>/revert/<int:revision_id>", methods=["GET", "POST"])
 @role_required("curator")
 def claim_revert(claim_id: int, revision_id: int):
     claim = _claim_or_404(claim_id)

@@ -7,12 +7,12 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import get_session
-from ..models import Revision
+from ..models import PendingChange, Revision
 from ..revisions import entity_type
 from . import operations
 from .access import actor, commit, rollback
@@ -168,18 +168,32 @@ def render_history(entity: Any, *, title: str, back_url: str, revert_endpoint: s
 
 
 def revert_view(entity: Any, revision_id: int, *, history_url: str):
-    """POST: restore the state of one revision as a new revision."""
+    """GET: what restoring (or, with ?undo=1, undoing) one revision would change, to confirm.
+    POST: do it, as a new revision, or as a change waiting for review when the public sees
+    the entry and review is required."""
     session = get_session()
     revision = session.get(Revision, revision_id)
     if revision is None or revision.entity_type != entity_type(entity) \
             or revision.entity_id != entity.id:
         abort(404)
+    undo = request.values.get("undo") == "1"
+    target = operations.revert_target(revision, undo=undo)
+    if target is None:
+        abort(404)
+    if request.method == "GET":
+        current = operations.record_of(entity)
+        return render_template(
+            "curate/revert_confirm.html", entity=entity, kind=entity_type(entity),
+            revision=revision, undo=undo, rows=diff_rows(current, target),
+            history_url=history_url,
+            needs_review=operations.needs_review(session, entity, target),
+            form=ActionForm(data={"version": str(entity.version)}))
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        operations.revert(session, entity, revision, user=actor(),
-                          expected_version=form.version.data)
+        result = operations.revert(session, entity, revision, user=actor(),
+                                   expected_version=form.version.data, undo=undo)
     except operations.Conflict as conflict:
         rollback(session)
         return stale_page(entity, conflict, back_url=history_url)
@@ -188,12 +202,16 @@ def revert_view(entity: Any, revision_id: int, *, history_url: str):
         flash("This version cannot be restored as it is: "
               + "; ".join(operations.flat_messages(exc.fields)), "error")
         return redirect(history_url)
-    except operations.Forbidden as exc:
+    except (operations.Forbidden, operations.OperationError) as exc:
         rollback(session)
         abort(403, description=exc.message)
     commit(session)
-    flash(f"Restored version {revision.version}; this is now version {entity.version}.",
-          "success")
+    if isinstance(result, PendingChange):
+        flash("The restore waits for another curator's review; until then the live version "
+              "stays as it is.", "success")
+        return redirect(url_for("curate.change", change_id=result.id))
+    what = f"Undid version {revision.version}" if undo else f"Restored version {revision.version}"
+    flash(f"{what}; this is now version {entity.version}.", "success")
     return redirect(history_url)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..dataset import platform_record
 from ..db import get_session
-from ..models import Claim, Platform, claim_platforms
+from ..models import Claim, PendingChange, Platform, claim_platforms
 from . import bp, history, operations
 from .access import actor, commit, role_required, rollback
 from .forms import PlatformForm, platform_form_data
@@ -42,7 +42,8 @@ def platform(platform_id: int):
     claims = get_session().scalars(
         select(Claim).join(claim_platforms).where(claim_platforms.c.platform_id == platform.id)
         .order_by(Claim.key)).all()
-    return render_template("curate/platform.html", platform=platform, claims=claims)
+    return render_template("curate/platform.html", platform=platform, claims=claims,
+                           pending=operations.pending_changes(get_session(), platform))
 
 
 def _render(form: PlatformForm, platform: Platform | None, *, status: int = 200,
@@ -97,6 +98,12 @@ def platform_edit(platform_id: int):
         return _render(form, platform, status=409, conflict=context)
     if not changed:
         flash("Nothing changed, so nothing was saved.", "info")
+    elif isinstance(changed, PendingChange):
+        commit(session)
+        flash("Your change waits for another curator's review: published claims stand on "
+              "this entry, so the live version stays until the change is published.",
+              "success")
+        return redirect(url_for("curate.change", change_id=changed.id))
     else:
         commit(session)
         flash(f"Saved: version {platform.version}.", "success")
@@ -114,7 +121,7 @@ def platform_history(platform_id: int):
         id_arg="platform_id")
 
 
-@bp.route("/platforms/<int:platform_id>/revert/<int:revision_id>", methods=["POST"])
+@bp.route("/platforms/<int:platform_id>/revert/<int:revision_id>", methods=["GET", "POST"])
 @role_required("curator")
 def platform_revert(platform_id: int, revision_id: int):
     platform = _platform_or_404(platform_id)

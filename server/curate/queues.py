@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..dataset import platform_record
 from ..db import get_session
 from ..models import PROPOSAL_STATUSES, Claim, Platform, Proposal, Source, User
-from . import bp, history, operations
+from . import bp, changes, history, operations
 from .access import actor, commit, role_required, rollback
 from .forms import ProposalForm
 
@@ -73,7 +73,7 @@ def dashboard():
     user = actor()
     queues: dict[str, Any] = {}
     if user.has_role("curator"):
-        queues["reviews"] = (_count(_reviews(user)),
+        queues["reviews"] = (_count(_reviews(user)) + _count(changes.waiting(user)),
                              session.scalars(_reviews(user).limit(DASHBOARD_ROWS)).all())
         queues["proposals"] = (_count(_new_proposals()),
                                session.scalars(_new_proposals().limit(DASHBOARD_ROWS)).all())
@@ -99,7 +99,11 @@ def reviews():
         own = session.scalars(
             select(Claim).where(Claim.status == "pending", Claim.updated_by_id == user.id)
             .order_by(Claim.updated_at)).all()
-    return render_template("curate/reviews.html", waiting=waiting, own=own)
+    change_rows = changes.describe(session.scalars(changes.waiting(user)).all())
+    own_changes = changes.describe(session.scalars(changes.waiting(user, own=True)).all()) \
+        if operations.review_required() else []
+    return render_template("curate/reviews.html", waiting=waiting, own=own,
+                           change_rows=change_rows, own_changes=own_changes)
 
 
 @bp.route("/sources/broken")

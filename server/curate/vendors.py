@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..dataset import vendor_record
 from ..db import get_session
-from ..models import Claim, Vendor, claim_vendors
+from ..models import Claim, PendingChange, Vendor, claim_vendors
 from . import bp, history, operations
 from .access import actor, commit, role_required, rollback
 from .forms import VendorForm, vendor_form_data
@@ -37,7 +37,8 @@ def vendor(vendor_id: int):
     claims = get_session().scalars(
         select(Claim).join(claim_vendors).where(claim_vendors.c.vendor_id == vendor.id)
         .order_by(Claim.key)).all()
-    return render_template("curate/vendor.html", vendor=vendor, claims=claims)
+    return render_template("curate/vendor.html", vendor=vendor, claims=claims,
+                           pending=operations.pending_changes(get_session(), vendor))
 
 
 def _render(form: VendorForm, vendor: Vendor | None, *, status: int = 200,
@@ -92,6 +93,12 @@ def vendor_edit(vendor_id: int):
         return _render(form, vendor, status=409, conflict=context)
     if not changed:
         flash("Nothing changed, so nothing was saved.", "info")
+    elif isinstance(changed, PendingChange):
+        commit(session)
+        flash("Your change waits for another curator's review: published claims stand on "
+              "this entry, so the live version stays until the change is published.",
+              "success")
+        return redirect(url_for("curate.change", change_id=changed.id))
     else:
         commit(session)
         flash(f"Saved: version {vendor.version}.", "success")
@@ -109,7 +116,7 @@ def vendor_history(vendor_id: int):
         id_arg="vendor_id")
 
 
-@bp.route("/vendors/<int:vendor_id>/revert/<int:revision_id>", methods=["POST"])
+@bp.route("/vendors/<int:vendor_id>/revert/<int:revision_id>", methods=["GET", "POST"])
 @role_required("curator")
 def vendor_revert(vendor_id: int, revision_id: int):
     vendor = _vendor_or_404(vendor_id)

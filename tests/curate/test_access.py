@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from server import db
 from server.curate import operations
+from server.dataset import platform_record
 from server.models import Claim, Platform, Proposal, Revision, User, Vendor
 
 from .helpers import PLATFORM_SLUG, a_claim, signed_in
@@ -41,6 +42,7 @@ EXPECTED = {
     ("curate.claim_reject", "POST"): CURATOR,
     ("curate.claim_retract", "POST"): CURATOR,
     ("curate.claim_reopen", "POST"): CURATOR,
+    ("curate.claim_revert", "GET"): CURATOR,
     ("curate.claim_revert", "POST"): CURATOR,
     ("curate.platforms", "GET"): CONTRIBUTOR,
     ("curate.platform", "GET"): CONTRIBUTOR,
@@ -49,6 +51,7 @@ EXPECTED = {
     ("curate.platform_new", "POST"): CURATOR,
     ("curate.platform_edit", "GET"): CURATOR,
     ("curate.platform_edit", "POST"): CURATOR,
+    ("curate.platform_revert", "GET"): CURATOR,
     ("curate.platform_revert", "POST"): CURATOR,
     ("curate.vendors", "GET"): CONTRIBUTOR,
     ("curate.vendor", "GET"): CONTRIBUTOR,
@@ -57,8 +60,14 @@ EXPECTED = {
     ("curate.vendor_new", "POST"): CURATOR,
     ("curate.vendor_edit", "GET"): CURATOR,
     ("curate.vendor_edit", "POST"): CURATOR,
+    ("curate.vendor_revert", "GET"): CURATOR,
     ("curate.vendor_revert", "POST"): CURATOR,
     ("curate.reviews", "GET"): CURATOR,
+    ("curate.change", "GET"): CURATOR,
+    ("curate.change_publish", "POST"): CURATOR,
+    ("curate.change_reject", "POST"): CURATOR,
+    ("curate.change_request_changes", "POST"): CURATOR,
+    ("curate.change_withdraw", "POST"): CURATOR,
     ("curate.proposals", "GET"): CURATOR,
     ("curate.proposal", "GET"): CURATOR,
     ("curate.proposal_accept", "POST"): CURATOR,
@@ -95,6 +104,17 @@ def targets(capp, people):
         session.commit()
         platform = session.scalar(select(Platform).where(Platform.slug == PLATFORM_SLUG))
         vendor = session.scalar(select(Vendor).order_by(Vendor.id))
+        # A change waiting for review, to a platform a published claim stands on.
+        curator = session.get(User, people["curator"])
+        published = operations.create_claim(session, a_claim(id="published-one"), user=curator)
+        for action, who in (("submit", "curator"), ("publish", "reviewer")):
+            operations.change_claim_status(session, published, action,
+                                           user=session.get(User, people[who]),
+                                           expected_version=published.version)
+        change = operations.update_platform(
+            session, platform, {**platform_record(platform), "owner": "Someone Else"},
+            user=curator, expected_version=platform.version)
+        session.commit()
 
         def revision(kind, entity_id):
             return session.scalar(select(Revision.id).where(
@@ -103,6 +123,7 @@ def targets(capp, people):
         return {
             "claim_id": claim.id, "platform_id": platform.id, "vendor_id": vendor.id,
             "user_id": people["contributor"], "proposal_id": proposal.id,
+            "change_id": change.id,
             "revision_id": {"claim": revision("claim", claim.id),
                             "platform": revision("platform", platform.id),
                             "vendor": revision("vendor", vendor.id)},

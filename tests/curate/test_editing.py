@@ -226,7 +226,7 @@ def test_two_curators_editing_one_claim_lose_nothing(capp, people):
                                                   people["reviewer"]]
 
 
-def test_history_shows_who_did_what_and_revert_is_one_click(capp, people):
+def test_history_shows_who_did_what_and_restore_asks_to_confirm(capp, people):
     claim_id = _create(capp, people)
     client = signed_in(capp, people["reviewer"])
     page = client.get(f"/curate/claims/{claim_id}/edit").get_data(as_text=True)
@@ -238,10 +238,15 @@ def test_history_shows_who_did_what_and_revert_is_one_click(capp, people):
     assert "Grace Reviewer" in html and "Ada Curator" in html
     assert "Fixed the head count." in html
     assert "<del>" in html and "<ins>" in html and "Workers" in html
-    match = re.search(r'action="(/curate/claims/\d+/revert/\d+)".*?name="version" value="(\d+)"',
-                      html, re.S)
+    match = re.search(r'href="(/curate/claims/\d+/revert/\d+)"', html)
     assert match and "Restore version 1" in html
-    response = client.post(match.group(1), data={"version": match.group(2)},
+    # A confirmation page shows what restoring would change before anything is done.
+    confirm = client.get(match.group(1)).get_data(as_text=True)
+    assert "What will change" in confirm
+    assert "A corrected summary of the report." in re.sub(r"<[^>]+>", "", confirm)
+    with capp.app_context():
+        assert db.get_session().get(Claim, claim_id).version == 2
+    response = client.post(match.group(1), data={"version": form_version(confirm)},
                            follow_redirects=True)
     assert b"Restored version 1; this is now version 3." in response.data
     with capp.app_context():

@@ -65,23 +65,26 @@ def test_a_claim_from_sign_in_to_the_public_api(capp):
     lookup = public.get("/api/v1/lookup?host=www.testplatform.example")
     assert lookup.status_code == 200 and lookup.get_json()["slug"] == "testplatform"
 
-    # Its history says who did what, with a revert button one click away.
+    # Its history says who did what, with a restore link for every earlier version.
     history = grace.get(f"{claim_url}/history").get_data(as_text=True)
     entries = re.findall(r"<h2>Version (\d+): (\w+)</h2>\s*<p class=\"meta\">by ([^<]+?) on",
                          history)
     assert entries == [("3", "status", "Grace Reviewer"), ("2", "status", "Ada Curator"),
                        ("1", "create", "Ada Curator")]
     assert "status published" in history and "status pending" in history
-    buttons = {number: (action, version) for action, version, number in re.findall(
-        r'<form method="post" action="(/curate/claims/\d+/revert/\d+)"[^>]*>\s*'
-        r'<input type="hidden" name="csrf_token" value="[^"]*">\s*'
-        r'<input type="hidden" name="version" value="(\d+)">\s*'
-        r'<button type="submit" class="secondary">Restore version (\d+)</button>', history)}
-    assert sorted(buttons) == ["1", "2"]  # every earlier version, not the current one
-    # One click takes it back to the draft it was; it leaves the public API at once.
-    action, version = buttons["1"]
-    response = grace.post(action, data={"version": version})
-    assert response.status_code == 302
+    links = dict((number, url) for url, number in re.findall(
+        r'href="(/curate/claims/\d+/revert/\d+)">Restore version (\d+)</a>', history))
+    assert sorted(links) == ["1", "2"]  # every earlier version, not the current one
+    # Restoring the draft it was asks for confirmation, then waits for a second curator:
+    # the claim stays public until Ada publishes the restore.
+    confirm = grace.get(links["1"]).get_data(as_text=True)
+    assert "What will change" in confirm
+    response = grace.post(links["1"], data={"version": form_version(confirm)})
+    assert response.status_code == 302 and "/curate/changes/" in response.location
+    assert public.get("/api/v1/platforms/testplatform").status_code == 200
+    change_page = ada.get(response.location).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', change_page).group(1)
+    assert ada.post(response.location + "/publish", data={"version": version}).status_code == 302
     assert public.get("/api/v1/platforms/testplatform").status_code == 404
     assert "testplatform" not in public.get("/api/v1/index").get_json()["platforms"]
     page = grace.get(claim_url).get_data(as_text=True)

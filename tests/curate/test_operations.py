@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from server import db, index
 from server.curate import operations
 from server.dataset import claim_record, platform_record, vendor_record
-from server.models import Claim, Platform, Proposal, Revision, User
+from server.models import Claim, PendingChange, Platform, Proposal, Revision, User
 
 from .helpers import PLATFORM_SLUG, a_claim
 
@@ -53,8 +53,14 @@ def test_every_write_adds_exactly_one_revision_with_before_and_after(ops):
     step("publish", lambda: operations.change_claim_status(
         session, claim, "publish", user=reviewer, expected_version=claim.version))
     first = _revisions(session, claim)[0]
-    step("revert", lambda: operations.revert(session, claim, first, user=reviewer,
-                                             expected_version=claim.version))
+    # The claim is published: the restore waits as a change until another curator publishes
+    # it, and only that writes the revision.
+    change = operations.revert(session, claim, first, user=reviewer,
+                               expected_version=claim.version)
+    assert isinstance(change, PendingChange) and claim.status == "published"
+    session.commit()
+    step("revert", lambda: operations.publish_change(session, change, user=curator,
+                                                     expected_version=change.version))
     vendor = step("create vendor", lambda: operations.create_vendor(
         session, {"slug": "test-vendor", "name": "Test Vendor"}, user=curator))
     step("edit vendor", lambda: operations.update_vendor(
@@ -70,7 +76,8 @@ def test_every_write_adds_exactly_one_revision_with_before_and_after(ops):
     step("edit user", lambda: operations.update_user(
         session, user, actor=admin, expected_version=user.version, role="curator"))
     step("change password", lambda: operations.change_password(
-        session, user, current_password="plum orchard at dusk", new_password="9876543210"))
+        session, user, current_password="plum orchard at dusk",
+        new_password="copper kettle under rain"))
     proposal = Proposal(origin="suggestion", kind="report", payload={"message": "x"},
                         fingerprint="f" * 64, status="new", version=1)
     session.add(proposal)
@@ -96,7 +103,8 @@ def test_revert_restores_the_earlier_state_exactly(ops):
     original = claim_record(claim)
     operations.update_claim(
         session, claim,
-        a_claim(summary="Changed.", translations={}, locations=[], workers=None, workers_basis=None, pay=None,
+        a_claim(summary="Changed.", translations={}, locations=[], workers=None,
+                workers_basis=None, pay=None,
                 platforms=[PLATFORM_SLUG, "facebook"], vendors=["sama"],
                 sources=[{**a_claim()["sources"][0], "url": "https://other.example/"},
                          {**a_claim()["sources"][0], "title": "A second source"}]),
@@ -177,20 +185,21 @@ def test_without_review_required_a_curator_publishes_their_own_change(make_app):
         assert claim.status == "published"
 
 
-def test_with_review_an_edit_of_a_published_claim_goes_back_to_review(ops):
+def test_with_review_an_edit_of_a_published_claim_waits_beside_the_live_one(ops):
     session, users = ops
     claim = operations.create_claim(session, a_claim(), user=users["curator"])
     for action, who in (("submit", "curator"), ("publish", "reviewer")):
         operations.change_claim_status(session, claim, action, user=users[who],
                                        expected_version=claim.version)
     session.commit()
-    operations.update_claim(session, claim, a_claim(summary="A sneaky change."),
-                            user=users["reviewer"], expected_version=claim.version)
+    change = operations.update_claim(session, claim, a_claim(summary="A sneaky change."),
+                                     user=users["reviewer"], expected_version=claim.version)
     session.commit()
-    assert claim.status == "pending"
+    assert isinstance(change, PendingChange)
+    assert (claim.status, claim.summary, claim.version) == ("published", a_claim()["summary"], 3)
     with pytest.raises(operations.Forbidden):
-        operations.change_claim_status(session, claim, "publish", user=users["reviewer"],
-                                       expected_version=claim.version)
+        operations.publish_change(session, change, user=users["reviewer"],
+                                  expected_version=change.version)
 
 
 def test_contributors_draft_and_submit_but_do_not_review(ops):
@@ -253,8 +262,13 @@ def test_publish_and_retract_rebuild_the_public_index_at_once(ops, capp):
 
     commit(session)
     assert index.current().summaries[PLATFORM_SLUG]["total"] == 1
-    operations.change_claim_status(session, claim, "retract", user=users["reviewer"],
-                                   expected_version=claim.version, comment="Source withdrawn.")
+    change = operations.change_claim_status(session, claim, "retract", user=users["reviewer"],
+                                            expected_version=claim.version,
+                                            comment="Source withdrawn.")
+    commit(session)
+    assert index.current().summaries[PLATFORM_SLUG]["total"] == 1  # waits for review
+    operations.publish_change(session, change, user=users["curator"],
+                              expected_version=change.version)
     commit(session)
     assert PLATFORM_SLUG not in index.current().platforms
 
@@ -279,7 +293,8 @@ def test_a_stale_version_is_a_conflict_carrying_both_records(ops):
 
 def test_claim_validation_reuses_the_dataset_rules(ops):
     session, users = ops
-    bad = a_claim(id="Not A Slug", pay={"amount": "-1", "currency": "EURO", "per": "hour", "qualifier": "exact"},
+    bad = a_claim(id="Not A Slug", pay={"amount": "-1", "currency": "EURO", "per": "hour",
+                                        "qualifier": "exact"},
                   observed={"start": "2024-13"}, platforms=[PLATFORM_SLUG, "no-such-platform"],
                   vendors=["no-such-vendor"],
                   sources=[{**a_claim()["sources"][0], "url": "javascript:alert(1)",
@@ -350,7 +365,8 @@ def test_the_last_admin_cannot_be_demoted_or_deactivated(ops):
             operations.update_user(session, admin, actor=admin, expected_version=admin.version,
                                    **change)
         session.rollback()
-    other = operations.create_user(session, email="second@example.org", password="plum orchard at dusk",
+    other = operations.create_user(session, email="second@example.org",
+                                   password="plum orchard at dusk",
                                    role="admin", actor=admin)
     session.commit()
     operations.update_user(session, admin, actor=admin, expected_version=admin.version,
