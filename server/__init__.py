@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from flask import Flask, redirect, url_for
@@ -39,6 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Migrations say what they run only when asked (BTF_LOG_LEVEL=debug): a command's output is
+    # its answer, not Alembic's narration.
+    verbose = os.environ.get("BTF_LOG_LEVEL", "").lower() in ("debug", "verbose")
+    logging.getLogger("alembic").setLevel(logging.INFO if verbose else logging.WARNING)
 
     db.init_app(app)
     index.init_app(app)

@@ -86,18 +86,22 @@ def seed_command(directory: Path) -> None:
     _import(directory, dry_run=False, comment="seed")
 
 
-def _import(directory: Path, *, dry_run: bool, comment: str) -> None:
+def _import(directory: Path, *, dry_run: bool, comment: str, verbose: bool = False) -> None:
     try:
         dataset = load_dataset(directory)
     except DatasetError as exc:
         _fail(f"Nothing was imported: {len(exc.errors)} problem(s) in {directory}:\n"
               + "\n".join(f"  {e}" for e in exc.errors))
     session = db.get_session()
-    report = import_dataset(session, dataset, comment=comment)
-    for line in report.created:
-        click.echo(f"  + {line}")
-    for line in report.updated:
-        click.echo(f"  ~ {line}")
+    # One bar on stderr (only on a terminal), not a line per record; --verbose lists them.
+    with click.progressbar(length=len(dataset.claims), label="Claims", file=sys.stderr,
+                           show_pos=True) as bar:
+        report = import_dataset(session, dataset, comment=comment, progress=bar.update)
+    if verbose:
+        for line in report.created:
+            click.echo(f"  + {line}")
+        for line in report.updated:
+            click.echo(f"  ~ {line}")
     if dry_run:
         session.rollback()
         click.echo(f"Dry run, nothing written: would be {report.summary()}.")
@@ -110,11 +114,13 @@ def _import(directory: Path, *, dry_run: bool, comment: str) -> None:
 @cli.command("import")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--verbose", "-v", is_flag=True, help="List every record created or updated.")
 @with_appcontext
-def import_command(directory: Path, dry_run: bool) -> None:
+def import_command(directory: Path, dry_run: bool, verbose: bool) -> None:
     """Import dataset files from DIRECTORY: all or nothing."""
     ensure_database(seed=False)
-    _import(directory, dry_run=dry_run, comment=f"import from {directory.name}")
+    _import(directory, dry_run=dry_run, comment=f"import from {directory.name}",
+            verbose=verbose or dry_run)
 
 
 @cli.command("export")

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     event,
     inspect,
     update,
@@ -428,18 +429,20 @@ def _remember_platform_order(session: Session, _context, _instances) -> None:
 @event.listens_for(Session, "after_flush")
 def _write_platform_order(session: Session, _context) -> None:
     pending = session.info.pop("claim_platform_order", {})
-    for claim in pending.values():
-        for position, platform in enumerate(claim.platforms):
+    if not pending:
+        return
+    platform_rows = [{"c": claim.id, "o": platform.id, "p": position}
+                     for claim in pending.values()
+                     for position, platform in enumerate(claim.platforms)]
+    vendor_rows = [{"c": claim.id, "o": vendor.id, "p": position}
+                   for claim in pending.values() for position, vendor in enumerate(claim.vendors)]
+    # One statement each, run for every row (executemany), however many claims were flushed.
+    for table, other, rows in ((claim_platforms, claim_platforms.c.platform_id, platform_rows),
+                               (claim_vendors, claim_vendors.c.vendor_id, vendor_rows)):
+        if rows:
             session.connection().execute(
-                update(claim_platforms)
-                .where(claim_platforms.c.claim_id == claim.id,
-                       claim_platforms.c.platform_id == platform.id)
-                .values(position=position)
-            )
-        for position, vendor in enumerate(claim.vendors):
-            session.connection().execute(
-                update(claim_vendors)
-                .where(claim_vendors.c.claim_id == claim.id,
-                       claim_vendors.c.vendor_id == vendor.id)
-                .values(position=position)
+                update(table)
+                .where(table.c.claim_id == bindparam("c"), other == bindparam("o"))
+                .values(position=bindparam("p")),
+                rows,
             )

@@ -45,15 +45,30 @@ def unsafe_fields(data: Any, prefix: str = "") -> list[str]:
     return found
 
 
+_TEXT_COLUMNS: dict[type, tuple[str, ...]] = {}
+
+
+def _text_columns(cls: type) -> tuple[str, ...]:
+    """The attributes of a mapped class that hold text or JSON (cached per class)."""
+    if cls not in _TEXT_COLUMNS:
+        from sqlalchemy import JSON, String, inspect
+
+        _TEXT_COLUMNS[cls] = tuple(
+            attr.key for attr in inspect(cls).column_attrs
+            if isinstance(attr.columns[0].type, String | JSON))
+    return _TEXT_COLUMNS[cls]
+
+
 def check_entity(obj: Any) -> None:
     """Raise UnsafeText for the first unsafe string among a mapped object's column values."""
-    from sqlalchemy import inspect
-
-    state = inspect(obj)
-    for attr in state.mapper.column_attrs:
-        value = getattr(obj, attr.key, None)
-        if isinstance(value, str | dict | list):
-            bad = unsafe_fields(value, attr.key)
+    values = obj.__dict__
+    for key in _text_columns(type(obj)):
+        value = values.get(key)
+        if isinstance(value, str):
+            if UNSAFE.search(value):
+                raise UnsafeText(key)
+        elif isinstance(value, dict | list):
+            bad = unsafe_fields(value, key)
             if bad:
                 raise UnsafeText(bad[0])
 
