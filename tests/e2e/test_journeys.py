@@ -40,7 +40,6 @@ from .local_web import LISTED_SITES, UNLISTED_SITES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
-BUNDLED_INDEX = json.loads((EXTENSION / "data" / "index.json").read_text())
 DATASET = ROOT / "server" / "data" / "dataset"
 
 
@@ -54,9 +53,11 @@ EN, FR = messages("en"), messages("fr")
 
 
 def listed(host: str) -> tuple[str, dict]:
-    """(slug, index entry) of a listed site in the bundled index."""
-    slug = BUNDLED_INDEX["hosts"][host]
-    return slug, BUNDLED_INDEX["platforms"][slug]
+    """(slug, index entry) of a listed site in the bundled index, read when asked (the data files
+    are regenerated whenever the dataset changes)."""
+    index = json.loads((EXTENSION / "data" / "index.json").read_text())
+    slug = index["hosts"][host]
+    return slug, index["platforms"][slug]
 
 
 def published_claims(slug: str) -> list[dict]:
