@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import pycountry
@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import domains, text
-from .text import unsafe_fields
 from .models import (
     ACTION_KINDS,
     EVIDENCE,
@@ -49,6 +48,7 @@ from .models import (
     utcnow,
 )
 from .revisions import record_revision
+from .text import unsafe_fields
 
 DATASET_DIR = Path(__file__).parent / "data" / "dataset"
 VENDORS_FILE = "vendors.json"

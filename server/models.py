@@ -416,7 +416,8 @@ def _refuse_unsafe_text(session: Session, _context, _instances) -> None:
 
 
 # The order of a claim's platforms (the first is where the claim is filed) and vendors matters,
-# but a plain many-to-many relationship does not write it: store each list's order after every flush.
+# but a plain many-to-many relationship does not write it: store each list's order after every
+# flush.
 @event.listens_for(Session, "before_flush")
 def _remember_platform_order(session: Session, _context, _instances) -> None:
     pending = session.info.setdefault("claim_platform_order", {})
