@@ -399,7 +399,10 @@ button.close {
       const now = data && Array.isArray(data.lines) ? data.slug : null;
       if (now === before) return;
       if (shown) remove();
-      if (now) ask();
+      if (!now || !data.strings) return;
+      whenParsed(() => {
+        if (!shown && document.documentElement) draw(data);
+      });
     });
   });
 })();
