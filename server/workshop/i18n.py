@@ -201,6 +201,25 @@ FR: dict[str, str] = {
     "How many people were reported?": "Combien de personnes ont été mentionnées ?",
     "In which country was this work done?": "Dans quel pays ce travail était-il fait ?",
     "In which year was this observed?": "En quelle année cela a-t-il été constaté ?",
+    # participants and the class
+    "Join": "Rejoindre",
+    "The people behind the platforms": "Les personnes derrière les plateformes",
+    "Join the quiz": "Rejoindre le quiz",
+    "Start the quiz": "Commencer le quiz",
+    "Set number shown on the screen": "Numéro de série affiché à l'écran",
+    "Browse": "Parcourir",
+    "Class view": "Vue de la classe",
+    "Answers from the participants' devices, no names. Kept in memory for this class only; "
+    "the page refreshes every few seconds.":
+        "Réponses des appareils des participants, sans noms. Gardées en mémoire pour cette "
+        "classe seulement ; la page se rafraîchit toutes les quelques secondes.",
+    "Question": "Question",
+    "Answered": "Réponses",
+    "Right": "Justes",
+    "Set": "Série",
+    "Set number": "Numéro de série",
+    "Students join": "Les élèves rejoignent",
+    "QR code of the participants' page": "Code QR de la page des participants",
     # cards
     "Fact cards": "Fiches",
     "Paper": "Papier",
@@ -348,3 +367,10 @@ def kind_label(kind: str, language: str) -> str:
 
 def evidence_label(evidence: str, language: str) -> str:
     return translate(language, EVIDENCE_LABELS.get(evidence, evidence))
+
+
+def format_percent(share: float, language: str) -> str:
+    """0.5 as 50% in English, 50 % in French."""
+    from babel.numbers import format_percent as babel_percent
+
+    return babel_percent(share, locale=language)

@@ -7,13 +7,24 @@ import secrets
 from typing import Any
 
 import pycountry
-from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 
 from .. import index
 from ..db import get_session
 from ..extensions import limiter
-from . import bp, i18n
+from . import bp, classroom, i18n
+from .classroom import CLASS_HOURS
 from .operations import CollectionError, create_collection
 from .quiz import DEFAULT_COUNT, build_quiz, valid_seed
 from .scope import DEFAULT_NAME, CollectionInfo, Scope, find_collection, normalise_code
@@ -110,7 +121,7 @@ def lang_url(language: str) -> str:
     """This page in another language."""
     if request.method != "GET":  # the page a form post showed, as a link can reach it
         if request.endpoint == "workshop.quiz_solo":
-            return wurl("workshop.quiz_solo", seed=request.form.get("seed"),
+            return wurl("workshop.quiz_solo", set=quiz_set(request.form),
                         answers=request.form.get("answers") or None, lang=language)
         if request.endpoint == "workshop.create_collection_view":
             return wurl("workshop.new_collection", lang=language)
@@ -177,6 +188,7 @@ def _template_helpers() -> dict[str, Any]:
         "_": _, "ngettext": ngettext, "lang": lang, "wurl": wurl, "lang_url": lang_url,
         "languages": i18n.LANGUAGES, "language_names": i18n.LANGUAGE_NAMES,
         "collection": g.get("collection"),
+        "participant": g.get("participant", False),
         "collection_name": lambda info: info.name if info.named else _(DEFAULT_NAME),
         "country_name": lambda code: i18n.country_name(code, lang),
         "kind_label": lambda kind: i18n.kind_label(kind, lang),
@@ -189,13 +201,17 @@ def _template_helpers() -> dict[str, Any]:
 # --- landing and collections ---------------------------------------------------------------------
 
 
-def participants_url() -> str:
-    """The address participants open: from BTF_PUBLIC_URL (set by `serve` to the address it
-    listens on), never from the request's Host header, which any client can set."""
+def participants_url(quiz_set: str | None = None) -> str:
+    """The address participants open (their page, with the collection and the quiz set): from
+    BTF_PUBLIC_URL (set by `serve` to the address it listens on), never from the request's Host
+    header, which any client can set."""
+    from urllib.parse import urlencode
+
     collection = g.get("collection")
-    query = f"?c={collection.code}" if collection else ""
+    query = {"c": collection.code if collection else None, "set": quiz_set or None}
+    text = urlencode({k: v for k, v in query.items() if v})
     base = current_app.config.get("BTF_PUBLIC_URL") or ""
-    return f"{base}/workshop/{query}"
+    return f"{base}/workshop/join" + (f"?{text}" if text else "")
 
 
 def _only_this_computer() -> bool:
@@ -219,10 +235,21 @@ def qr_code():
     import segno
 
     buffer = io.BytesIO()
-    segno.make(participants_url(), error="m").save(buffer, kind="svg", scale=8, border=2,
-                                                   xmldecl=False, dark="#111", light="#fff")
+    number = quiz_set()
+    address = participants_url(number if valid_seed(number) else None)
+    segno.make(address, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False,
+                                        dark="#111", light="#fff")
     return Response(buffer.getvalue(), mimetype="image/svg+xml",
                     headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/join")
+def join():
+    """The participants' page: join a quiz by its set number, browse the collection, the map."""
+    g.participant = True
+    number = quiz_set()
+    return render_template("workshop/join.html", scope=scope(),
+                           seed=number if valid_seed(number) else None)
 
 
 @bp.route("/collections/new")
@@ -320,50 +347,84 @@ def country(code: str):
                            claims=[present(c) for c in claims], based=based)
 
 
-# --- quiz ----------------------------------------------------------------------------------------
+# --- quiz ---------------------------------------------------------------------------------------
+
+DEVICE_COOKIE = "btf_quiz_device"
 
 
-def _seed_or_redirect() -> str | Response:
-    seed = request.args.get("seed", "")
-    if not valid_seed(seed):
-        return redirect(wurl("workshop.quiz", seed=None))
-    return seed
+def new_set() -> str:
+    return str(1000 + secrets.randbelow(9000))
 
 
-def _questions(seed: str):
-    return build_quiz(scope(), seed, g.lang, DEFAULT_COUNT)
+def quiz_set(source=None) -> str:
+    """The quiz set asked for: ?set=N (older links said ?seed=N)."""
+    source = request.args if source is None else source
+    return (source.get("set") or source.get("seed") or "").strip()
+
+
+def _set_or_redirect() -> str | Response:
+    number = quiz_set()
+    if not valid_seed(number):
+        return redirect(wurl("workshop.quiz", set=None))
+    return number
+
+
+def _questions(number: str):
+    return build_quiz(scope(), number, g.lang, DEFAULT_COUNT)
+
+
+def _class_key() -> str:
+    collection = g.get("collection")
+    return collection.code if collection else ""
 
 
 @bp.route("/quiz")
 def quiz():
-    seed = request.args.get("seed", "")
-    if not valid_seed(seed):
-        return redirect(wurl("workshop.quiz", seed=str(1000 + secrets.randbelow(9000))))
-    return render_template("workshop/quiz.html", scope=scope(), seed=seed,
-                           questions=_questions(seed),
-                           other_seed=str(1000 + secrets.randbelow(9000)))
+    number = quiz_set()
+    if not valid_seed(number):
+        return redirect(wurl("workshop.quiz", set=new_set()))
+    return render_template("workshop/quiz.html", scope=scope(), seed=number,
+                           questions=_questions(number), other_seed=new_set(),
+                           join_address=participants_url(number))
 
 
 @bp.route("/quiz/present/<int:n>")
 def quiz_present(n: int):
-    seed = _seed_or_redirect()
-    if isinstance(seed, Response):
-        return seed
-    questions = _questions(seed)
+    number = _set_or_redirect()
+    if isinstance(number, Response):
+        return number
+    questions = _questions(number)
     if not questions:
         return render_template("workshop/empty.html", title=_("Quiz"))
     if not 1 <= n <= len(questions) + 1:
         abort(404)
     question = questions[n - 1] if n <= len(questions) else None
     return render_template(
-        "workshop/quiz_present.html", scope=scope(), seed=seed, n=n, total=len(questions),
+        "workshop/quiz_present.html", scope=scope(), seed=number, n=n, total=len(questions),
         question=question, claim=present(question.claim) if question else None,
         revealed=request.args.get("reveal") == "1",
-        previous_url=wurl("workshop.quiz_present", n=n - 1, seed=seed) if n > 1 else None,
-        next_url=(wurl("workshop.quiz_present", n=n + 1, seed=seed)
+        previous_url=wurl("workshop.quiz_present", n=n - 1, set=number) if n > 1 else None,
+        next_url=(wurl("workshop.quiz_present", n=n + 1, set=number)
                   if n <= len(questions) else None),
-        other_seed=str(1000 + secrets.randbelow(9000)),
+        other_seed=new_set(), join_address=participants_url(number),
     )
+
+
+@bp.route("/quiz/class")
+def quiz_class():
+    """The teacher's live view: answers per question for this set, refreshed every few seconds."""
+    number = _set_or_redirect()
+    if isinstance(number, Response):
+        return number
+    questions = _questions(number)
+    rows = []
+    for question, (position, answered, right) in zip(
+            questions, classroom.counts(_class_key(), number, len(questions)), strict=True):
+        rows.append({"n": position, "prompt": question.prompt, "answered": answered,
+                     "right": right,
+                     "share": i18n.format_percent(right / answered, g.lang) if answered else None})
+    return render_template("workshop/quiz_class.html", scope=scope(), seed=number, rows=rows,
+                           join_address=participants_url(number))
 
 
 def _answers(text: str | None, questions: list, options: int = 8) -> list[int] | None:
@@ -375,42 +436,54 @@ def _answers(text: str | None, questions: list, options: int = 8) -> list[int] |
 
 @bp.route("/quiz/solo", methods=["GET", "POST"])
 def quiz_solo():
+    g.participant = True
     source = request.form if request.method == "POST" else request.args
-    seed = source.get("seed", "")
-    if not valid_seed(seed):
-        return redirect(wurl("workshop.quiz", seed=None))
-    questions = _questions(seed)
+    number = quiz_set(source)
+    if not valid_seed(number):
+        return redirect(wurl("workshop.join", set=None))
+    questions = _questions(number)
     if not questions:
         return render_template("workshop/empty.html", title=_("Quiz"))
     answers = _answers(source.get("answers"), questions)
     if answers is None:
         abort(400)
     if len(answers) >= len(questions):
-        return redirect(wurl("workshop.quiz_score", seed=seed, answers=source.get("answers")))
+        return redirect(wurl("workshop.quiz_score", set=number, answers=source.get("answers")))
     question = questions[len(answers)]
     error = None
     if request.method == "POST":
         choice = request.form.get("choice", "")
         if choice.isdigit() and int(choice) < len(question.options):
+            device = request.cookies.get(DEVICE_COOKIE) or secrets.token_hex(8)
+            classroom.record(_class_key(), number, question.number, device,
+                             int(choice) == question.answer)
             done = "".join(map(str, answers)) + choice
-            return redirect(wurl("workshop.quiz_checked", seed=seed, answers=done), code=303)
+            return redirect(wurl("workshop.quiz_checked", set=number, answers=done), code=303)
         error = _("Pick an answer.")
-    return render_template("workshop/quiz_solo.html", scope=scope(), seed=seed,
-                           question=question, total=len(questions),
-                           answers="".join(map(str, answers)), error=error), (400 if error else 200)
+    response = make_response(render_template(
+        "workshop/quiz_solo.html", scope=scope(), seed=number, question=question,
+        total=len(questions), answers="".join(map(str, answers)), error=error),
+        400 if error else 200)
+    if not request.cookies.get(DEVICE_COOKIE):
+        # Random, not linked to anyone: only so a class tally counts a device once per question.
+        response.set_cookie(DEVICE_COOKIE, secrets.token_hex(8), max_age=CLASS_HOURS * 3600,
+                            path="/workshop", samesite="Lax", httponly=True,
+                            secure=bool(request.is_secure))
+    return response
 
 
 @bp.route("/quiz/solo/checked")
 def quiz_checked():
-    seed = _seed_or_redirect()
-    if isinstance(seed, Response):
-        return seed
-    questions = _questions(seed)
+    g.participant = True
+    number = _set_or_redirect()
+    if isinstance(number, Response):
+        return number
+    questions = _questions(number)
     answers = _answers(request.args.get("answers"), questions)
     if not answers:
         abort(400)
     question = questions[len(answers) - 1]
-    return render_template("workshop/quiz_checked.html", scope=scope(), seed=seed,
+    return render_template("workshop/quiz_checked.html", scope=scope(), seed=number,
                            question=question, claim=present(question.claim),
                            chosen=answers[-1], total=len(questions),
                            answers="".join(map(str, answers)),
@@ -419,18 +492,18 @@ def quiz_checked():
 
 @bp.route("/quiz/solo/score")
 def quiz_score():
-    seed = _seed_or_redirect()
-    if isinstance(seed, Response):
-        return seed
-    questions = _questions(seed)
+    g.participant = True
+    number = _set_or_redirect()
+    if isinstance(number, Response):
+        return number
+    questions = _questions(number)
     answers = _answers(request.args.get("answers"), questions)
     if answers is None or len(answers) != len(questions):
         abort(400)
     review = [(q, a, present(q.claim)) for q, a in zip(questions, answers, strict=True)]
     score = sum(1 for q, a in zip(questions, answers, strict=True) if q.answer == a)
-    return render_template("workshop/quiz_score.html", scope=scope(), seed=seed, review=review,
-                           score=score, total=len(questions),
-                           other_seed=str(1000 + secrets.randbelow(9000)))
+    return render_template("workshop/quiz_score.html", scope=scope(), seed=number, review=review,
+                           score=score, total=len(questions), other_seed=new_set())
 
 
 # --- cards ---------------------------------------------------------------------------------------

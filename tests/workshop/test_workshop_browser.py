@@ -27,12 +27,12 @@ PAGES = {
     "map": "/workshop/map",
     "map-collection": "/workshop/map?c={code}",
     "country": "/workshop/map/KE",
-    "quiz": "/workshop/quiz?seed=42",
-    "quiz-present": "/workshop/quiz/present/4?seed=42",
-    "quiz-answer": "/workshop/quiz/present/4?seed=42&reveal=1",
-    "quiz-solo": "/workshop/quiz/solo?seed=42",
-    "quiz-checked": "/workshop/quiz/solo/checked?seed=42&answers=1",
-    "quiz-score": "/workshop/quiz/solo/score?seed=42&answers=0123012301",
+    "quiz": "/workshop/quiz?set=42",
+    "quiz-present": "/workshop/quiz/present/4?set=42",
+    "quiz-answer": "/workshop/quiz/present/4?set=42&reveal=1",
+    "quiz-solo": "/workshop/quiz/solo?set=42",
+    "quiz-checked": "/workshop/quiz/solo/checked?set=42&answers=1",
+    "quiz-score": "/workshop/quiz/solo/score?set=42&answers=0123012301",
     "cards": "/workshop/cards",
     "not-found": "/workshop/?c=ZZZZZZ",
 }
@@ -87,7 +87,7 @@ def test_page_in_chromium_stays_on_the_service_and_fits_the_screen(browser, site
             context.close()
 
 
-@pytest.mark.parametrize("path", ["/workshop/tour/2", "/workshop/quiz/present/4?seed=42&reveal=1",
+@pytest.mark.parametrize("path", ["/workshop/tour/2", "/workshop/quiz/present/4?set=42&reveal=1",
                                   "/workshop/map"])
 def test_projector_size_has_no_sideways_scroll(browser, site, path):
     origin, _ = site
@@ -121,19 +121,19 @@ def test_tour_moves_with_the_arrow_keys_and_space(browser, site):
 
 def test_presenter_reveals_on_space_then_moves_on(browser, site):
     origin, _ = site
-    context, page = open_page(browser, origin, "/workshop/quiz/present/1?seed=42")
+    context, page = open_page(browser, origin, "/workshop/quiz/present/1?set=42")
     try:
         answer = page.locator("#answer")
         assert not answer.is_visible()
         page.keyboard.press("Space")
         assert answer.is_visible()
-        assert page.url == origin + "/workshop/quiz/present/1?seed=42"
+        assert page.url == origin + "/workshop/quiz/present/1?set=42"
         assert page.locator(".revealed .option.correct").count() == 1
         page.keyboard.press("Space")
-        page.wait_for_url(origin + "/workshop/quiz/present/2?seed=42")
+        page.wait_for_url(origin + "/workshop/quiz/present/2?set=42")
         page.get_by_role("link", name="Show the answer").click()
         assert page.locator("#answer").is_visible()
-        assert page.url.endswith("/present/2?seed=42")  # revealed in place, no reload
+        assert page.url.endswith("/present/2?set=42")  # revealed in place, no reload
     finally:
         context.close()
 
@@ -156,10 +156,10 @@ def test_solo_quiz_in_the_browser_without_javascript(browser, site):
                                                                          "height": 844})
     page = context.new_page()
     try:
-        page.goto(origin + "/workshop/quiz/solo?seed=42")
+        page.goto(origin + "/workshop/quiz/solo?set=42")
         page.locator("label[for=choice-0]").click()
         page.get_by_role("button", name="Check my answer").click()
-        page.wait_for_url(re.compile(r".*/quiz/solo/checked\?seed=42&answers=0$"))
+        page.wait_for_url(re.compile(r".*/quiz/solo/checked\?set=42&answers=0$"))
         assert page.locator(".verdict").inner_text() in ("Right!", "Not quite.")
         page.get_by_role("link", name="Next question").click()
         assert page.locator(".position").inner_text() == "Question 2 of 10"

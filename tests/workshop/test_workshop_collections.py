@@ -35,11 +35,11 @@ def test_create_a_collection_and_get_a_short_code(workshop_app, wclient):
     page = wclient.get(f"/workshop/collections/{code}").get_data(as_text=True)
     assert f'<p class="big-code">{code}</p>' in page
     assert "Monday group" in page and "TikTok, YouTube" in page
-    assert f"http://192.168.1.20:8000/workshop/?c={code}" in page
+    assert f"http://192.168.1.20:8000/workshop/join?c={code}" in page
     # The link never follows a Host header that a client chose.
     forged = wclient.get(f"/workshop/collections/{code}", headers={"Host": "evil.example"})
     assert "evil.example" not in forged.get_data(as_text=True)
-    assert f"http://192.168.1.20:8000/workshop/?c={code}" in forged.get_data(as_text=True)
+    assert f"http://192.168.1.20:8000/workshop/join?c={code}" in forged.get_data(as_text=True)
     assert f'src="/workshop/qr.svg?c={code}"' in page
     for activity in ("tour", "map", "quiz", "cards"):
         assert f'href="/workshop/{activity}?c={code}"' in page

@@ -134,7 +134,7 @@ def test_wrong_figures_are_scaled_with_the_same_precision(workshop_app):
 def test_a_quiz_without_a_seed_gets_one_to_share(wclient):
     response = wclient.get("/workshop/quiz")
     assert response.status_code == 302
-    assert re.search(r"/workshop/quiz\?seed=\d{4}$", response.headers["Location"])
+    assert re.search(r"/workshop/quiz\?set=\d{4}$", response.headers["Location"])
     assert wclient.get("/workshop/quiz/present/1").status_code == 302
     assert wclient.get("/workshop/quiz/present/1?seed=bad%20seed").status_code == 302
     assert wclient.get("/workshop/quiz/present/12?seed=1").status_code == 404
@@ -189,7 +189,7 @@ def test_solo_mode_with_plain_form_posts(workshop_app, wclient):
         wrong = question.number == 3
         choice = (question.answer + 1) % 4 if wrong else question.answer
         response = wclient.post("/workshop/quiz/solo", data={
-            "csrf_token": _csrf(page), "seed": "7", "answers": answers, "choice": str(choice)})
+            "csrf_token": _csrf(page), "set": "7", "answers": answers, "choice": str(choice)})
         assert response.status_code == 303
         answers += str(choice)
         checked = wclient.get(response.headers["Location"]).get_data(as_text=True)
@@ -213,14 +213,14 @@ def test_solo_mode_with_plain_form_posts(workshop_app, wclient):
 def test_solo_mode_asks_again_without_an_answer_and_needs_the_form_token(wclient):
     page = wclient.get("/workshop/quiz/solo?seed=7").get_data(as_text=True)
     response = wclient.post("/workshop/quiz/solo",
-                            data={"csrf_token": _csrf(page), "seed": "7", "answers": ""})
+                            data={"csrf_token": _csrf(page), "set": "7", "answers": ""})
     assert response.status_code == 400
     assert "Pick an answer." in response.get_data(as_text=True)
-    forged = wclient.post("/workshop/quiz/solo", data={"seed": "7", "answers": "", "choice": "1"})
+    forged = wclient.post("/workshop/quiz/solo", data={"set": "7", "answers": "", "choice": "1"})
     assert forged.status_code == 400
     assert "This address or form is not right" in forged.get_data(as_text=True)
     # The language link of a page a post showed leads back to the same question.
-    assert 'href="/workshop/quiz/solo?seed=7&amp;lang=fr"' in response.get_data(as_text=True)
+    assert 'href="/workshop/quiz/solo?set=7&amp;lang=fr"' in response.get_data(as_text=True)
     assert wclient.get("/workshop/quiz/solo/score?seed=7&answers=12").status_code == 400
     assert wclient.get("/workshop/quiz/solo?seed=7&answers=9x").status_code == 400
 
@@ -228,7 +228,7 @@ def test_solo_mode_asks_again_without_an_answer_and_needs_the_form_token(wclient
 def test_presenter_reveal_works_without_javascript(wclient):
     hidden = wclient.get("/workshop/quiz/present/1?seed=5").get_data(as_text=True)
     assert 'id="answer" hidden' in hidden
-    assert 'href="/workshop/quiz/present/1?seed=5&amp;reveal=1"' in hidden
+    assert 'href="/workshop/quiz/present/1?set=5&amp;reveal=1"' in hidden
     shown = wclient.get("/workshop/quiz/present/1?seed=5&reveal=1").get_data(as_text=True)
     assert 'id="answer" hidden' not in shown and "The answer is" in shown
-    assert 'rel="next" href="/workshop/quiz/present/2?seed=5"' in shown
+    assert 'rel="next" href="/workshop/quiz/present/2?set=5"' in shown
