@@ -109,6 +109,14 @@
 a { color: #1f4f9f; text-decoration: underline; }
 a:focus-visible { outline: 3px solid #1f5fbf; outline-offset: 1px; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; }
+.dismiss { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 8px 0 0; font-size: 13px; }
+.dismiss label { color: #55514a; }
+select {
+  font: 13px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  padding: 4px 6px; border: 1px solid #b9b1a0; border-radius: 6px; background: #ffffff; color: #1c1b19;
+}
+select:focus-visible { outline: 3px solid #1f5fbf; outline-offset: 2px; }
+.off { margin: 0 0 8px; font-size: 14px; }
 button {
   all: initial;
   box-sizing: border-box;
@@ -142,6 +150,8 @@ button.close {
   .total, .kind { color: #c9c2b6; }
   .kind strong { color: #f2eee6; }
   .line { border-top-color: #3a3632; }
+  .dismiss label { color: #c9c2b6; }
+  select { background: #34302b; border-color: #5a544c; color: #f2eee6; }
   .facts dt { color: #c9c2b6; }
   .alleged { color: #ffd2b0; background: #4a2a14; border-color: #e0894f; }
   .line.allegation { border-left-color: #e0894f; }
@@ -162,10 +172,12 @@ button.close {
   let shown = null;
   let reattached = 0;
   let returnFocusTo = null;
+  let undoPending = false;
+  let undoTimer = null;
 
-  function send(type) {
+  function send(type, extra = {}) {
     try {
-      return chrome.runtime.sendMessage({ type }).catch(() => null);
+      return chrome.runtime.sendMessage({ ...extra, type }).catch(() => null);
     } catch {
       // The extension was reloaded or removed under this page.
       return Promise.resolve(null);
@@ -238,6 +250,8 @@ button.close {
   function remove() {
     const hadFocus = host && host.matches(':focus-within');
     shown = null;
+    undoPending = false;
+    clearTimeout(undoTimer);
     if (host) host.remove();
     if (hadFocus && returnFocusTo && returnFocusTo.isConnected) returnFocusTo.focus();
     returnFocusTo = null;
@@ -257,10 +271,20 @@ button.close {
       element('h2', 'name', data.name),
       element('p', 'total', strings.total),
     );
-    const close = button('close', '\u00d7', () => {
-      send('dismiss');
+    // Dismiss for the time chosen below (30 days unless changed), on this platform in every tab.
+    const durations = element('select');
+    durations.id = 'btf-dismiss-for';
+    for (const choice of strings.dismissChoices || []) {
+      const option = element('option', '', choice.label);
+      option.value = choice.value;
+      durations.append(option);
+    }
+    durations.value = data.dismissDefault;
+    const dismissNow = () => {
+      send('dismiss', { duration: durations.value });
       remove();
-    });
+    };
+    const close = button('close', '\u00d7', dismissNow);
     close.setAttribute('aria-label', strings.close);
     close.title = strings.close;
     head.append(titles, close);
@@ -278,7 +302,7 @@ button.close {
         item.classList.add('allegation');
         kind.append(element('span', 'alleged', facts.sure));
       }
-      const headline = (facts && facts.summary) || line.headline;
+      const headline = line.headline || (facts && facts.summary);
       if (headline) item.append(element('p', 'headline', headline));
       if (facts) {
         const list = factsList(facts, strings);
@@ -298,25 +322,42 @@ button.close {
     actions.append(
       button('primary', strings.details, () => send('open-panel')),
       hide,
-      button('', strings.off, () => {
-        send('overlays-off');
-        remove();
-      }),
+      button('', strings.off, () => showUndo(card, data)),
     );
+    const dismissRow = element('div', 'dismiss');
+    const forLabel = element('label', '', strings.dismissFor);
+    forLabel.htmlFor = durations.id;
+    dismissRow.append(forLabel, durations, button('', strings.dismiss, dismissNow));
 
-    card.append(head, lines, actions);
-    card.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        send('dismiss');
-        remove();
-      }
-    });
+    card.append(head, lines, actions, dismissRow);
     card.addEventListener('focusin', (event) => {
       // Remember where focus came from, to give it back when the card closes.
       if (event.relatedTarget && !card.contains(event.relatedTarget)) returnFocusTo = event.relatedTarget;
     });
     return card;
+  }
+
+  // "Turn overlays off": off everywhere at once, and Undo right here for a few seconds.
+  function showUndo(card, data) {
+    undoPending = true;
+    send('overlays-off');
+    const status = element('p', 'off', data.strings.offDone);
+    status.setAttribute('role', 'status');
+    const undo = button('primary', data.strings.undo, async () => {
+      clearTimeout(undoTimer);
+      undoPending = false;
+      await send('overlays-undo');
+      if (!host) return;
+      const again = buildCard(data);
+      card.replaceWith(again);
+      const first = again.querySelector('button');
+      if (first) first.focus();
+    });
+    const actions = element('div', 'actions');
+    actions.append(undo);
+    card.replaceChildren(status, actions);
+    undo.focus();
+    undoTimer = setTimeout(remove, data.undoMs || 10000);
   }
 
   // In the top layer, the card escapes the opacity, transforms, filters, clipping and stacking of
@@ -371,20 +412,51 @@ button.close {
     }
   }
 
-  // Ask as soon as the page starts loading (run_at document_start), draw once it is parsed.
-  send('overlay-data').then((data) => {
-    if (!data || !Array.isArray(data.lines) || !data.strings) return;
-    whenParsed(() => {
-      if (shown || !document.documentElement) return;
-      draw(data);
-      watchRemoval();
+  let watching = false;
+
+  function ask() {
+    return send('overlay-data').then((data) => {
+      if (!data || !Array.isArray(data.lines) || !data.strings) return;
+      whenParsed(() => {
+        if (shown || !document.documentElement) return;
+        draw(data);
+        if (!watching) watchRemoval();
+        watching = true;
+      });
     });
-  });
+  }
+
+  // Ask as soon as the page starts loading (run_at document_start), draw once it is parsed.
+  ask();
+
+  // Escape closes the card from anywhere on the page (for this page only; the page's own
+  // handlers still get the key).
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.key === 'Escape' && shown && !event.isComposing) remove();
+    },
+    true,
+  );
+
+  function dismissedNow(value) {
+    if (!shown || !value || typeof value !== 'object' || !Object.hasOwn(value, shown.slug)) return false;
+    const until = value[shown.slug];
+    return until === 'always' || (Number.isFinite(until) && until > Date.now());
+  }
 
   chrome.storage.onChanged.addListener((changes, area) => {
-    if (area !== 'local' || !shown) return;
-    if (changes.overlaysEnabled && changes.overlaysEnabled.newValue === false) remove();
-    else if (changes.hiddenSites && (changes.hiddenSites.newValue || []).includes(shown.host)) remove();
+    if (area !== 'local') return;
+    if (!shown) {
+      // Turned on again (Undo in another tab, or the settings): draw here too.
+      if (changes.overlaysEnabled && changes.overlaysEnabled.newValue !== false) ask();
+      return;
+    }
+    const hidden = changes.hiddenSites ? changes.hiddenSites.newValue || [] : [];
+    if (changes.overlaysEnabled && changes.overlaysEnabled.newValue === false) {
+      if (!undoPending) remove();
+    } else if (hidden.includes(shown.slug) || hidden.includes(shown.host)) remove();
+    else if (changes.dismissedPlatforms && dismissedNow(changes.dismissedPlatforms.newValue)) remove();
     else if (changes.overlayPosition) place(changes.overlayPosition.newValue);
   });
 

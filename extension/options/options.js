@@ -4,6 +4,7 @@ import { loadTranslator, localizePage, resolveLanguage } from '../lib/i18n.js';
 import { forgetServerData, readIndex } from '../lib/index-store.js';
 import { POSITIONS, hideOnSite, readSettings, showOnSite } from '../lib/settings.js';
 import { formatCount, formatDateTime, parseServerUrl } from '../lib/format.js';
+import { ALWAYS, DISMISSED_KEY, readDismissals, undismiss } from '../lib/dismissals.js';
 
 let t = (key) => key;
 let lang = 'en';
@@ -72,6 +73,31 @@ function renderHiddenSites(sites) {
   $('hidden-empty').hidden = sites.length > 0;
 }
 
+/** Platforms dismissed from the overlay, each with when it shows again and "Show again". */
+async function renderDismissed() {
+  const [dismissals, { index }] = await Promise.all([readDismissals(), readIndex()]);
+  const list = $('dismissed-platforms');
+  list.replaceChildren();
+  const entries = Object.entries(dismissals).sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [slug, until] of entries) {
+    const platform = index.platforms && Object.hasOwn(index.platforms, slug) ? index.platforms[slug] : null;
+    const name = platform ? platform.name : slug;
+    const label = document.createElement('span');
+    label.textContent =
+      until === ALWAYS ? t('dismissedForGood', name) : t('dismissedUntil', name, formatDateTime(until, lang));
+    const show = document.createElement('button');
+    show.type = 'button';
+    show.textContent = t('dismissedShow');
+    show.setAttribute('aria-label', t('dismissedShowLabel', name));
+    show.addEventListener('click', () => undismiss(slug));
+    const item = document.createElement('li');
+    item.dataset.platform = slug;
+    item.append(label, show);
+    list.append(item);
+  }
+  $('dismissed-empty').hidden = entries.length > 0;
+}
+
 function renderUndo() {
   const status = $('hidden-undo');
   status.replaceChildren();
@@ -100,6 +126,7 @@ async function render() {
   $('language').value = settings.language;
   renderHiddenSites(settings.hiddenSites);
   renderUndo();
+  await renderDismissed();
   await renderSync();
 }
 
@@ -176,6 +203,7 @@ function setUpPreferences() {
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   if (changes.hiddenSites) readSettings().then((settings) => renderHiddenSites(settings.hiddenSites));
+  if (changes[DISMISSED_KEY]) renderDismissed();
   if (changes.overlaysEnabled) $('overlays-enabled').checked = changes.overlaysEnabled.newValue !== false;
   if (changes.index || changes.lastSync) renderSync();
 });
