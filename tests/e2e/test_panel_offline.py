@@ -125,3 +125,34 @@ def test_first_run_page_opens_once_on_install(browser):
     options = browser.open_options()
     link = options.locator("#open-first-run")
     expect(link).to_have_attribute("href", "../firstrun/firstrun.html")
+
+
+def test_single_page_navigation_matches_the_new_url(browser):
+    """Google changes the path without loading a page: /search is Google Search, / is nothing."""
+    from .extension_browser import has_overlay_host, wait_for_overlay
+
+    search = INDEX["platforms"]["google-search"]
+    page = browser.context.new_page()
+    page.goto("https://www.google.com/")
+    page.wait_for_timeout(800)
+    assert not has_overlay_host(page)
+    assert browser.badge("https://www.google.com/") == ""
+
+    page.evaluate("history.pushState({}, '', '/search?q=content+moderators')")
+    url = "https://www.google.com/search?q=content+moderators"
+    deadline = 50
+    while browser.badge(url) != str(search["total"]) and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    assert browser.badge(url) == str(search["total"])
+    wait_for_overlay(page)
+
+    page.evaluate("history.pushState({}, '', '/maps')")
+    url = "https://www.google.com/maps"
+    deadline = 50
+    while browser.badge(url) != "" and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    assert browser.badge(url) == ""
+    page.wait_for_timeout(500)
+    assert not has_overlay_host(page)
