@@ -14,6 +14,16 @@ import { DEFAULT_SETTINGS, hideOnSite, readSettings } from './lib/settings.js';
 import { loadTranslator, resolveLanguage } from './lib/i18n.js';
 import { KINDS, claimCountLabel, formatCount, kindLabel, pickHeadline } from './lib/format.js';
 import { overlayFacts } from './lib/overlay-facts.js';
+import {
+  DEFAULT_DISMISS,
+  DISMISSED_KEY,
+  DISMISS_CHOICES,
+  UNDO_MS,
+  canUndo,
+  dismiss,
+  isDismissed,
+  readDismissals,
+} from './lib/dismissals.js';
 
 const BADGE_COLOUR = '#8a3b12';
 
@@ -26,12 +36,25 @@ let exportPromise = null;
 /** The whole record (bundled or synced), read once per worker life and again when a sync changes it. */
 function currentExport() {
   if (!exportPromise) {
+    factsCache.clear();
     exportPromise = readExport().catch((error) => {
       exportPromise = null;
       throw error;
     });
   }
   return exportPromise;
+}
+
+// The overlay's facts per platform and language, worked out once per record.
+const factsCache = new Map();
+
+async function platformFacts(slug, lang, t) {
+  const key = `${slug}\n${lang}`;
+  if (!factsCache.has(key)) {
+    const { data } = await currentExport();
+    factsCache.set(key, overlayFacts(data, slug, lang, t));
+  }
+  return factsCache.get(key);
 }
 
 /** The index in use, read once per worker life and again whenever storage changes it. */
@@ -113,26 +136,20 @@ async function setUp() {
   await sync();
 }
 
-// Dismissed overlays stay dismissed in that tab until it closes; chrome.storage.session outlives
-// the worker but not the browser session. Kept in memory too, read from there once per worker.
-function dismissedByTab() {
+// A dismissed overlay stays away on that platform, in every tab, for the time the user chose
+// (chrome.storage.local `dismissedPlatforms`, lib/dismissals.js). Kept in memory too.
+function currentDismissals() {
   if (!dismissedPromise) {
-    dismissedPromise = chrome.storage.session.get('dismissed').then(({ dismissed }) => dismissed || {});
+    dismissedPromise = readDismissals().catch((error) => {
+      dismissedPromise = null;
+      throw error;
+    });
   }
   return dismissedPromise;
 }
 
-async function dismissedIn(tabId) {
-  return (await dismissedByTab())[tabId] || [];
-}
-
-async function setDismissed(tabId, slugs) {
-  const dismissed = await dismissedByTab();
-  if (slugs) dismissed[tabId] = slugs;
-  else if (tabId in dismissed) delete dismissed[tabId];
-  else return;
-  await chrome.storage.session.set({ dismissed });
-}
+// When overlays were last turned off from an overlay, for its Undo (ms, in memory only).
+let overlaysOffAt = null;
 
 /** The listed platform of the tab a content script runs in, or null. */
 async function senderPlatform(sender) {
@@ -149,16 +166,14 @@ async function overlayData(sender) {
   // Hidden per matched platform (its slug): hiding Gmail leaves Google Search alone. Entries
   // from before (a listed host) still count for the platform of that host.
   if (settings.hiddenSites.includes(found.slug) || settings.hiddenSites.includes(found.host)) return null;
-  if ((await dismissedIn(sender.tab.id)).includes(found.slug)) return null;
+  if (isDismissed(await currentDismissals(), found.slug)) return null;
   const { lang, t } = await loadTranslator(resolveLanguage(settings.language, chrome.i18n.getUILanguage()));
   const { platform } = found;
   const counts = platform.counts || {};
   const kinds = [...KINDS, ...Object.keys(counts).filter((kind) => !KINDS.includes(kind))];
   // Who, where, when, how sure and the source, from the record on the device; the index's
   // headline alone when the record does not have the platform yet.
-  const facts = await currentExport()
-    .then(({ data }) => overlayFacts(data, found.slug, lang, t))
-    .catch(() => new Map());
+  const facts = await platformFacts(found.slug, lang, t).catch(() => new Map());
   const lines = kinds
     .filter((kind) => counts[kind] > 0)
     .map((kind) => ({
@@ -174,6 +189,8 @@ async function overlayData(sender) {
     host: found.host,
     lang,
     position: settings.overlayPosition,
+    dismissDefault: DEFAULT_DISMISS,
+    undoMs: UNDO_MS,
     name: platform.name,
     lines,
     strings: {
@@ -185,6 +202,15 @@ async function overlayData(sender) {
       hideTitle: t('overlayHideSiteTitle', platform.name),
       off: t('overlayTurnOff'),
       close: t('overlayClose'),
+      dismiss: t('overlayDismiss'),
+      dismissFor: t('overlayDismissFor'),
+      dismissChoices: [
+        { value: 'day', label: t('dismissDay') },
+        { value: 'month', label: t('dismissMonth') },
+        { value: 'always', label: t('dismissAlways') },
+      ].filter((choice) => Object.hasOwn(DISMISS_CHOICES, choice.value)),
+      offDone: t('overlayOffDone'),
+      undo: t('overlayUndo'),
       who: t('overlayWho'),
       where: t('overlayWhere'),
       when: t('overlayWhen'),
@@ -223,14 +249,22 @@ const fromContentScript = {
     return Boolean(found);
   },
   'overlays-off': async () => {
+    overlaysOffAt = Date.now();
     await chrome.storage.local.set({ overlaysEnabled: false });
     return true;
   },
-  dismiss: async (sender) => {
+  // The overlay's Undo, offered for a few seconds after "Turn overlays off".
+  'overlays-undo': async () => {
+    if (!canUndo(overlaysOffAt)) return false;
+    overlaysOffAt = null;
+    await chrome.storage.local.set({ overlaysEnabled: true });
+    return true;
+  },
+  dismiss: async (sender, message) => {
     const found = await senderPlatform(sender);
     if (!found) return false;
-    const slugs = await dismissedIn(sender.tab.id);
-    if (!slugs.includes(found.slug)) await setDismissed(sender.tab.id, [...slugs, found.slug]);
+    const choice = Object.hasOwn(DISMISS_CHOICES, message.duration) ? message.duration : DEFAULT_DISMISS;
+    await dismiss(found.slug, choice);
     return true;
   },
 };
@@ -261,6 +295,9 @@ async function openFirstRun() {
   await chrome.tabs.create({ url: chrome.runtime.getURL(FIRST_RUN_PAGE) });
 }
 
+// Read the record as the worker starts (a page's first message wakes it), not on the overlay's turn.
+currentExport().catch(() => {});
+
 chrome.runtime.onInstalled.addListener((details) => {
   if (details && details.reason === 'install') {
     openFirstRun().catch((error) => console.error('Behind the Feed: first-run page failed', error));
@@ -280,6 +317,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   if (Object.keys(changes).some((key) => Object.hasOwn(DEFAULT_SETTINGS, key))) settingsPromise = null;
   if ('export' in changes) exportPromise = null;
+  if (DISMISSED_KEY in changes) dismissedPromise = null;
   if ('index' in changes || 'language' in changes) {
     indexPromise = null;
     updateAllBadges().catch(() => {});
@@ -303,8 +341,4 @@ chrome.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
     // for a moment; the new page's overlay asks for itself. No content script: nothing listens.
     chrome.tabs.sendMessage(tabId, { type: 'url-changed' }, { frameId: 0 }).catch(() => {});
   }
-});
-
-chrome.tabs.onRemoved.addListener((tabId) => {
-  setDismissed(tabId, null).catch(() => {});
 });
