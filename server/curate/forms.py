@@ -6,6 +6,7 @@ server/dataset.py, and come back here as messages placed next to the fields they
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pycountry
@@ -110,6 +111,25 @@ class SourceForm(Form):
     quote = TextAreaField("Quote (verbatim, at most 40 words)", render_kw={"rows": 3})
     language = StringField("Language of the source", default="en", render_kw={"maxlength": 3})
     is_copy = BooleanField("This URL is a republished copy of the publisher's article")
+    archive_url = HiddenField()  # kept as it is: the link checker fills it
+
+
+class ResponseForm(Form):
+    by = StringField("Who replied (the company as reported, e.g. Meta, Sama)",
+                     render_kw={"maxlength": 200})
+    summary = TextAreaField("What they said, in our own words (English)",
+                            render_kw={"rows": 2, "maxlength": 1000})
+    summary_fr = TextAreaField("French translation (optional)",
+                               render_kw={"rows": 2, "maxlength": 1000, "lang": "fr"})
+    url = StringField("Source URL (http or https)", render_kw={"type": "url", "maxlength": 2000})
+    title = StringField("Source title", render_kw={"maxlength": 500})
+    publisher = StringField("Publisher", render_kw={"maxlength": 200})
+    published = StringField("Published (YYYY, YYYY-MM or YYYY-MM-DD)", render_kw={
+        "maxlength": 10})
+    quote = TextAreaField("Quote (verbatim, at most 40 words)", render_kw={"rows": 2})
+    language = StringField("Language of the source", default="en", render_kw={"maxlength": 3})
+    is_copy = BooleanField("This URL is a republished copy of the publisher's article")
+    archive_url = HiddenField()
 
 
 class ClaimForm(FlaskForm):
@@ -125,7 +145,8 @@ class ClaimForm(FlaskForm):
     main_platform = SelectField("Main platform (the claim is filed under it)", choices=[])
     other_platforms = SelectMultipleField("Other platforms it concerns (optional)", choices=[],
                                           validate_choice=True, render_kw={"size": 6})
-    vendor = SelectField("Vendor (optional)", choices=[])
+    vendors = FieldList(SelectField("Vendor", choices=[], validate_choice=False),
+                        min_entries=1)
     locations = FieldList(FormField(LocationForm), min_entries=1)
     workers = StringField("Workers: head count as reported (optional)",
                           render_kw={"inputmode": "numeric"})
@@ -147,10 +168,13 @@ class ClaimForm(FlaskForm):
                            choices=[SelectChoice(e, EVIDENCE_LABELS[e]) for e in EVIDENCE])
     last_verified = StringField("Last verified", render_kw={"type": "date"})
     sources = FieldList(FormField(SourceForm), min_entries=1)
+    responses = FieldList(FormField(ResponseForm), min_entries=0)
     comment = StringField("Note on this change (optional, kept in the history)",
                           validators=[Optional(), Length(max=500)])
     add_location = SubmitField("Add a location row")
+    add_vendor = SubmitField("Add a vendor")
     add_source = SubmitField("Add a source")
+    add_response = SubmitField("Add a company response")
     save = SubmitField("Save")
     save_submit = SubmitField("Save and submit for review")
 
@@ -159,14 +183,18 @@ class ClaimForm(FlaskForm):
         self.list_errors: dict[str, list[str]] = {}
         self._location_rows: list[int] = []
         self._source_rows: list[int] = []
+        self._response_rows: list[int] = []
+        self._vendor_choices: list[Any] = []
 
     def set_choices(self, platforms: list[tuple[str, str]], vendors: list[tuple[str, str]]) -> None:
         """Platforms and vendors as (slug, label) pairs."""
         platform_choices = [SelectChoice(slug, label) for slug, label in platforms]
         self.main_platform.choices = [SelectChoice("", "(choose a platform)"), *platform_choices]
         self.other_platforms.choices = platform_choices
-        self.vendor.choices = [SelectChoice("", "(no vendor named)"),
-                               *(SelectChoice(slug, label) for slug, label in vendors)]
+        self._vendor_choices = [SelectChoice("", "(no vendor)"),
+                                *(SelectChoice(slug, label) for slug, label in vendors)]
+        for entry in self.vendors.entries:
+            entry.choices = self._vendor_choices
 
     def adding_rows(self) -> bool:
         """Whether the user asked for another row rather than saving; adds it if so."""
@@ -175,6 +203,12 @@ class ClaimForm(FlaskForm):
             return True
         if self.add_source.data:
             self.sources.append_entry()
+            return True
+        if self.add_vendor.data:
+            self.vendors.append_entry().choices = self._vendor_choices
+            return True
+        if self.add_response.data:
+            self.responses.append_entry()
             return True
         return False
 
@@ -185,6 +219,7 @@ class ClaimForm(FlaskForm):
         """
         self._location_rows = []
         self._source_rows = []
+        self._response_rows = []
         locations = []
         for row, entry in enumerate(self.locations.entries):
             country, city = _text(entry.country.data).upper(), _text(entry.city.data)
@@ -201,8 +236,31 @@ class ClaimForm(FlaskForm):
             sources.append({"url": url, "title": title, "publisher": publisher,
                             "published": published or None, "quote": quote,
                             "language": _text(entry.language.data).lower() or "en",
-                            "is_copy": bool(entry.is_copy.data)})
+                            "is_copy": bool(entry.is_copy.data),
+                            **_archive(entry)})
             self._source_rows.append(row)
+        responses = []
+        for row, entry in enumerate(self.responses.entries):
+            texts = {name: _text(entry[name].data) for name in (
+                "by", "summary", "summary_fr", "url", "title", "publisher", "published",
+                "quote")}
+            if not any(texts.values()):
+                continue  # an empty row is no response: empty a row to remove it
+            responses.append({
+                "by": texts["by"], "summary": texts["summary"],
+                "translations": {"fr": texts["summary_fr"]} if texts["summary_fr"] else {},
+                "source": {"url": texts["url"], "title": texts["title"],
+                           "publisher": texts["publisher"],
+                           "published": texts["published"] or None, "quote": texts["quote"],
+                           "language": _text(entry.language.data).lower() or "en",
+                           "is_copy": bool(entry.is_copy.data), **_archive(entry)},
+            })
+            self._response_rows.append(row)
+        vendors: list[str] = []
+        for entry in self.vendors.entries:
+            slug = _text(entry.data)
+            if slug and slug not in vendors:
+                vendors.append(slug)
         pay: dict[str, Any] | None = None
         amount, currency, per, qualifier = (
             _text(self.pay_amount.data), _text(self.pay_currency.data), _text(self.pay_per.data),
@@ -226,7 +284,7 @@ class ClaimForm(FlaskForm):
             "summary": _text(self.summary.data),
             "translations": dict(sorted(translations.items())),
             "platforms": ([main] if main else []) + others,
-            "vendors": [self.vendor.data] if _or_none(self.vendor.data) else [],
+            "vendors": vendors,
             "locations": locations,
             "workers": _or_none(self.workers.data),
             "workers_basis": _or_none(self.workers_basis.data),
@@ -235,13 +293,14 @@ class ClaimForm(FlaskForm):
             "evidence": self.evidence.data,
             "last_verified": _or_none(self.last_verified.data),
             "sources": sources,
+            "responses": responses,
         }
 
     def place_errors(self, messages: dict[str, Any]) -> list[str]:
         """Put the schema's messages next to their fields; returns those that fit no field."""
         loose: list[str] = []
         simple = {"id": self.key, "kind": self.kind, "summary": self.summary,
-                  "vendors": self.vendor, "workers": self.workers,
+                  "vendors": self.vendors.entries[0], "workers": self.workers,
                   "workers_basis": self.workers_basis, "evidence": self.evidence,
                   "last_verified": self.last_verified, "platforms": self.main_platform}
         for name, value in messages.items():
@@ -256,14 +315,18 @@ class ClaimForm(FlaskForm):
             elif name == "observed":
                 _nested(value, {"start": self.observed_start, "end": self.observed_end},
                         self.observed_start)
-            elif name in ("locations", "sources"):
-                entries = self.locations.entries if name == "locations" else self.sources.entries
-                rows = self._location_rows if name == "locations" else self._source_rows
+            elif name in ("locations", "sources", "responses"):
+                entries = {"locations": self.locations, "sources": self.sources,
+                           "responses": self.responses}[name].entries
+                rows = {"locations": self._location_rows, "sources": self._source_rows,
+                        "responses": self._response_rows}[name]
                 if isinstance(value, dict) and all(isinstance(k, int) for k in value):
                     for index, fields in value.items():
                         entry = entries[rows[index]] if index < len(rows) else None
                         if entry is None:
                             loose += _flat(fields)
+                        elif name == "responses":
+                            _response_errors(fields, entry.form, loose)
                         else:
                             _nested(fields, {f.short_name: f for f in entry.form}, None, loose)
                 else:
@@ -271,6 +334,25 @@ class ClaimForm(FlaskForm):
             else:
                 loose += _flat(value)
         return loose
+
+
+def _archive(entry: Any) -> dict[str, str]:
+    url = _text(entry.archive_url.data)
+    return {"archive_url": url} if url else {}
+
+
+def _response_errors(messages: Any, form: Any, loose: list[str]) -> None:
+    fields = {f.short_name: f for f in form}
+    if not isinstance(messages, dict):
+        loose += _flat(messages)
+        return
+    for key, value in messages.items():
+        if key == "source":
+            _nested(value, fields, fields["url"], loose)
+        elif key == "translations":
+            _add(fields["summary_fr"], value)
+        else:
+            _nested({key: value}, fields, None, loose)
 
 
 def _flat(value: Any) -> list[str]:
@@ -313,7 +395,15 @@ def claim_form_data(record: dict[str, Any]) -> dict[str, Any]:
         "summary_fr": (record.get("translations") or {}).get("fr", ""),
         "main_platform": platforms[0] if platforms else "",
         "other_platforms": platforms[1:],
-        "vendor": (record.get("vendors") or [""])[0],
+        "vendors": list(record.get("vendors") or []) or [""],
+        "responses": [{
+            "by": r.get("by") or "", "summary": r.get("summary") or "",
+            "summary_fr": (r.get("translations") or {}).get("fr", ""),
+            **{k: (r.get("source") or {}).get(k) or "" for k in (
+                "url", "title", "publisher", "published", "quote", "archive_url")},
+            "language": (r.get("source") or {}).get("language") or "en",
+            "is_copy": bool((r.get("source") or {}).get("is_copy")),
+        } for r in record.get("responses") or []],
         "locations": [{"country": loc.get("country") or "", "city": loc.get("city") or ""}
                       for loc in record.get("locations") or []],
         "workers": "" if record.get("workers") is None else str(record["workers"]),
@@ -334,7 +424,118 @@ def claim_form_data(record: dict[str, Any]) -> dict[str, Any]:
 # --- platforms and vendors -------------------------------------------------------------------
 
 
-class PlatformForm(FlaskForm):
+EXACT_PREFIX = "exact:"
+
+
+def rules_text(rules: list[Any]) -> str:
+    """A platform's host rules, one a line, as the form shows them."""
+    lines = []
+    for rule in rules or []:
+        if isinstance(rule, str):
+            lines.append(rule)
+        elif rule.get("path"):
+            lines.append(f"{rule['host']}{rule['path']}")
+        else:
+            lines.append(f"{EXACT_PREFIX} {rule['host']}")
+    return "\n".join(lines)
+
+
+def parse_rules(text: str) -> list[Any]:
+    """The lines of the domains field as rules: `host` (the host and its subdomains),
+    `host/path` (under that path) or `exact: host` (that host only); checked later by the
+    dataset schema and server.domains."""
+    rules: list[Any] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.lower().startswith(EXACT_PREFIX):
+            rules.append({"host": line[len(EXACT_PREFIX):].strip(), "scope": "exact"})
+        elif "/" in line:
+            host, _slash, path = line.partition("/")
+            rules.append({"host": host.strip(), "path": "/" + path.strip()})
+        else:
+            rules.append(line)
+    return rules
+
+
+def json_list(text: str | None) -> Any:
+    """A JSON list typed in a textarea (empty: []); ValueError with a readable reason."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"This is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno}.") from exc
+    if not isinstance(value, list):
+        raise ValueError("Write a JSON list: [ {...}, {...} ].")
+    return value
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) if value else ""
+
+
+class _JsonListForm(FlaskForm):
+    """Shared by the platform and vendor forms: JSON list fields checked before the schema."""
+
+    JSON_FIELDS: tuple[str, ...] = ()
+
+    def json_value(self, name: str) -> Any:
+        try:
+            return json_list(getattr(self, name).data)
+        except ValueError:
+            return getattr(self, name).data  # the schema refuses it: not a list
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for name in self.JSON_FIELDS:
+            try:
+                json_list(getattr(self, name).data)
+            except ValueError as exc:
+                getattr(self, name).errors = [*getattr(self, name).errors, str(exc)]
+                ok = False
+        return ok
+
+    def place_errors(self, messages: dict[str, Any]) -> list[str]:
+        loose: list[str] = []
+        for name, value in messages.items():
+            field = getattr(self, name, None) if name in self._fields else None
+            if field is None:
+                loose += _flat(value)
+            elif name in self.JSON_FIELDS:
+                _add(field, _with_rows(value))
+            elif name == "domains":
+                _add(field, _with_rows(value, "Rule"))
+            else:
+                _add(field, value)
+        return loose
+
+
+def _with_rows(value: Any, noun: str = "Entry") -> list[str]:
+    """Schema messages of a list, each with the entry (from 1) and field it concerns."""
+    if isinstance(value, dict) and all(isinstance(k, int) for k in value):
+        out = []
+        for index, fields in sorted(value.items()):
+            if isinstance(fields, dict):
+                out += [f"{noun} {index + 1}, {key}: {message}"
+                        for key, messages in fields.items() for message in _flat(messages)]
+            else:
+                out += [f"{noun} {index + 1}: {message}" for message in _flat(fields)]
+        return out
+    return _flat(value)
+
+
+ACTIONS_HINT = ('A JSON list; each: {"kind": "worker_organisation|rating|complaint|research", '
+                '"name", "url", "description", "translations": {"fr": ...}, "source": {...} '
+                'or null}.')
+
+
+class PlatformForm(_JsonListForm):
+    JSON_FIELDS = ("actions", "moderators")
+
     version = HiddenField()
     slug = StringField("Slug (lower-case letters, digits and hyphens; fixed once created)",
                        validators=[Optional(), Length(max=80)])
@@ -342,12 +543,20 @@ class PlatformForm(FlaskForm):
     owner = StringField("Owner (company)", render_kw={"maxlength": 200})
     hq_country = StringField("Headquarters country (ISO code, e.g. US)", render_kw={
         "maxlength": 2, "list": "countries", "autocomplete": "off"})
-    description = TextAreaField("Description", render_kw={"rows": 3})
-    domains = TextAreaField("Domains, one per line (a domain covers its subdomains)",
-                            render_kw={"rows": 6, "spellcheck": "false"})
+    description = TextAreaField("Description", render_kw={"rows": 3, "maxlength": 2000})
+    domains = TextAreaField("Host rules, one per line", render_kw={
+        "rows": 6, "spellcheck": "false"})
+    preview_urls = TextAreaField("Example addresses to try the rules on (one per line)",
+                                 validators=[Optional(), Length(max=5000)],
+                                 render_kw={"rows": 3, "spellcheck": "false"})
+    actions = TextAreaField("What people can do (actions)", render_kw={
+        "rows": 8, "spellcheck": "false"})
+    moderators = TextAreaField("Moderators by language", render_kw={
+        "rows": 8, "spellcheck": "false"})
     comment = StringField("Note on this change (optional, kept in the history)",
                           validators=[Optional(), Length(max=500)])
     save = SubmitField("Save")
+    preview = SubmitField("Preview the rules")
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -356,27 +565,22 @@ class PlatformForm(FlaskForm):
             "owner": _text(self.owner.data),
             "hq_country": _or_none(_text(self.hq_country.data).upper()),
             "description": _text(self.description.data),
-            "domains": [line.strip() for line in (self.domains.data or "").splitlines()
-                        if line.strip()],
+            "domains": parse_rules(self.domains.data or ""),
+            "actions": self.json_value("actions"),
+            "moderators": self.json_value("moderators"),
         }
-
-    def place_errors(self, messages: dict[str, Any]) -> list[str]:
-        loose: list[str] = []
-        for name, value in messages.items():
-            field = getattr(self, name, None) if name in self._fields else None
-            if field is None:
-                loose += _flat(value)
-            else:
-                _add(field, value)
-        return loose
 
 
 def platform_form_data(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "hq_country": record.get("hq_country") or "",
-            "domains": "\n".join(record.get("domains") or [])}
+            "domains": rules_text(record.get("domains") or []),
+            "actions": json_text(record.get("actions")),
+            "moderators": json_text(record.get("moderators"))}
 
 
-class VendorForm(FlaskForm):
+class VendorForm(_JsonListForm):
+    JSON_FIELDS = ("sites", "actions")
+
     version = HiddenField()
     slug = StringField("Slug (lower-case letters, digits and hyphens; fixed once created)",
                        validators=[Optional(), Length(max=80)])
@@ -384,7 +588,14 @@ class VendorForm(FlaskForm):
     hq_country = StringField("Headquarters country (ISO code, e.g. US)", render_kw={
         "maxlength": 2, "list": "countries", "autocomplete": "off"})
     website = StringField("Website (http or https, optional)", render_kw={"type": "url"})
-    description = TextAreaField("Description", render_kw={"rows": 3})
+    description = TextAreaField("Description", render_kw={"rows": 3, "maxlength": 2000})
+    wikidata = StringField("Wikidata item (e.g. Q123, optional)", render_kw={"maxlength": 20})
+    opencorporates = StringField("OpenCorporates company (jurisdiction/number, e.g. "
+                                 "gb/01234567, optional)", render_kw={"maxlength": 120})
+    sites = TextAreaField("Sites (where it works)", render_kw={
+        "rows": 8, "spellcheck": "false"})
+    actions = TextAreaField("What people can do (actions)", render_kw={
+        "rows": 8, "spellcheck": "false"})
     comment = StringField("Note on this change (optional, kept in the history)",
                           validators=[Optional(), Length(max=500)])
     save = SubmitField("Save")
@@ -396,14 +607,19 @@ class VendorForm(FlaskForm):
             "hq_country": _or_none(_text(self.hq_country.data).upper()),
             "website": _or_none(self.website.data),
             "description": _text(self.description.data),
+            "wikidata": _or_none(self.wikidata.data),
+            "opencorporates": _or_none(self.opencorporates.data),
+            "sites": self.json_value("sites"),
+            "actions": self.json_value("actions"),
         }
-
-    place_errors = PlatformForm.place_errors
 
 
 def vendor_form_data(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "hq_country": record.get("hq_country") or "",
-            "website": record.get("website") or ""}
+            "website": record.get("website") or "", "wikidata": record.get("wikidata") or "",
+            "opencorporates": record.get("opencorporates") or "",
+            "sites": json_text(record.get("sites")),
+            "actions": json_text(record.get("actions"))}
 
 
 # --- actions, proposals, users, import ----------------------------------------------------------
@@ -457,7 +673,8 @@ class ImportConfirmForm(FlaskForm):
 
 # --- for the templates -------------------------------------------------------------------------
 
-ROW_NAMES = {"locations": "Location", "sources": "Source"}
+ROW_NAMES = {"locations": "Location", "sources": "Source", "responses": "Response",
+             "vendors": "Vendor"}
 
 
 def error_list(form: Any, loose: list[str] | None = None) -> list[tuple[str | None, str, str]]:
@@ -470,7 +687,7 @@ def error_list(form: Any, loose: list[str] | None = None) -> list[tuple[str | No
                 out.append((f"{field.id}-0-{'url' if name == 'Source' else 'country'}",
                             f"{name}s", message))
             for number, entry in enumerate(field.entries, start=1):
-                for sub in entry.form:
+                for sub in (entry.form if hasattr(entry, "form") else [entry]):
                     out += [(sub.id, f"{name} {number}: {sub.label.text}", str(message))
                             for message in sub.errors or []]
         elif field.type not in ("CSRFTokenField",):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import domains
 from ..dataset import platform_record
 from ..db import get_session
-from ..models import Claim, PendingChange, Platform, claim_platforms
+from ..models import Claim, Domain, PendingChange, Platform, claim_platforms
 from . import bp, history, operations
 from .access import actor, commit, role_required, rollback
-from .forms import PlatformForm, platform_form_data
+from .forms import PlatformForm, parse_rules, platform_form_data
 
 
 def _platform_or_404(platform_id: int) -> Platform:
@@ -46,10 +49,46 @@ def platform(platform_id: int):
                            pending=operations.pending_changes(get_session(), platform))
 
 
+def rules_preview(form: PlatformForm, platform: Platform | None) -> dict[str, Any]:
+    """Which platform each example address would be shown for, with the rules of the form in
+    place of this platform's and every other platform's rules as they are."""
+    slug = (platform.slug if platform else form.slug.data) or "(this platform)"
+    problems: list[str] = []
+    rules: list[Any] = []
+    for entry in parse_rules(form.domains.data or ""):
+        try:
+            if isinstance(entry, str):
+                entry = domains.check_listable(entry)
+            else:
+                entry = {**entry, "host": domains.check_listable(entry["host"])}
+            rules.append(domains.rule_from_entry(entry, slug))
+        except ValueError as exc:
+            problems.append(str(exc))
+    others = get_session().execute(
+        select(Domain, Platform.slug).join(Platform, Domain.platform_id == Platform.id)
+        .where(Platform.id != (platform.id if platform else -1))).all()
+    compiled = domains.HostRules()
+    for rule in rules:
+        try:
+            compiled.add(rule)
+        except ValueError as exc:
+            problems.append(str(exc))
+    for row, other_slug in others:
+        try:
+            compiled.add(domains.Rule(row.host, other_slug, row.scope, row.path or ""))
+        except ValueError as exc:
+            problems.append(str(exc))
+    urls = [line.strip() for line in (form.preview_urls.data or "").splitlines()
+            if line.strip()][:50]
+    return {"slug": slug, "problems": problems, "rows": domains.preview(compiled, urls)}
+
+
 def _render(form: PlatformForm, platform: Platform | None, *, status: int = 200,
-            loose: list[str] | None = None, conflict: dict | None = None):
+            loose: list[str] | None = None, conflict: dict | None = None,
+            preview: dict | None = None):
     return render_template("curate/platform_form.html", form=form, platform=platform,
-                           loose_errors=loose or [], conflict=conflict), status
+                           loose_errors=loose or [], conflict=conflict,
+                           preview=preview), status
 
 
 @bp.route("/platforms/new", methods=["GET", "POST"])
@@ -58,6 +97,8 @@ def platform_new():
     form = PlatformForm()
     if request.method == "GET":
         return _render(form, None)
+    if form.preview.data:
+        return _render(form, None, preview=rules_preview(form, None))
     if not form.validate_on_submit():
         return _render(form, None, status=422)
     session = get_session()
@@ -81,6 +122,8 @@ def platform_edit(platform_id: int):
                                   "version": str(platform.version)})
         return _render(form, platform)
     form = PlatformForm()
+    if form.preview.data:
+        return _render(form, platform, preview=rules_preview(form, platform))
     if not form.validate_on_submit():
         return _render(form, platform, status=422)
     session = get_session()

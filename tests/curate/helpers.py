@@ -105,7 +105,6 @@ def claim_form(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "summary_fr": (record.get("translations") or {}).get("fr", ""),
         "main_platform": platforms[0] if platforms else "",
         "other_platforms": platforms[1:],
-        "vendor": (record.get("vendors") or [""])[0],
         "workers_basis": record.get("workers_basis") or "",
         "workers": "" if record.get("workers") is None else str(record["workers"]),
         "pay_amount": str(pay.get("amount", "")),
@@ -118,11 +117,25 @@ def claim_form(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "last_verified": record.get("last_verified") or "",
         "save": "1",
     }
+    for n, vendor in enumerate(record.get("vendors") or [""]):
+        data[f"vendors-{n}"] = vendor
+    for n, response in enumerate(record.get("responses") or []):
+        source = response["source"]
+        data.update({f"responses-{n}-by": response["by"],
+                     f"responses-{n}-summary": response["summary"],
+                     f"responses-{n}-summary_fr": (response.get("translations") or {})
+                     .get("fr", "")})
+        for name in ("url", "title", "publisher", "published", "quote", "language",
+                     "archive_url"):
+            data[f"responses-{n}-{name}"] = source.get(name) or ""
+        if source.get("is_copy"):
+            data[f"responses-{n}-is_copy"] = "y"
     for n, location in enumerate(record.get("locations") or []):
         data[f"locations-{n}-country"] = location["country"]
         data[f"locations-{n}-city"] = location.get("city") or ""
     for n, source in enumerate(record.get("sources") or []):
-        for name in ("url", "title", "publisher", "published", "quote", "language"):
+        for name in ("url", "title", "publisher", "published", "quote", "language",
+                     "archive_url"):
             data[f"sources-{n}-{name}"] = source.get(name) or ""
         if source.get("is_copy"):
             data[f"sources-{n}-is_copy"] = "y"
