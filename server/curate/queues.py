@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..dataset import platform_record
+from ..dataset import domain_sort_key, platform_record
 from ..db import get_session
 from ..models import PROPOSAL_STATUSES, Claim, Platform, Proposal, Source, User
 from . import bp, changes, history, operations
@@ -159,7 +159,10 @@ def proposal_effect(proposal: Proposal) -> dict[str, Any]:
         after = dict(before)
         if proposal.kind == "domain":
             host = change.get("add") or proposal.host
-            after["domains"] = sorted({*before["domains"], *([host] if host else [])})
+            rules = list(before["domains"])
+            if host and host not in rules:
+                rules.append(host)
+            after["domains"] = sorted(rules, key=domain_sort_key)
         else:
             after["owner"] = change.get("to") or before["owner"]
         return {"rows": history.diff_rows(before, after), "platform": platform,

@@ -261,3 +261,24 @@ def test_vendor_form_edits_identifiers_and_keeps_sites(capp, people):
         record = vendor_record(db.get_session().get(Vendor, vendor_id))
     assert (record["wikidata"], record["opencorporates"]) == ("Q42", "gb/01234567")
     assert record["sites"] == [site] and record["actions"] == [ACTION]
+
+
+def test_a_domain_proposal_page_works_for_a_platform_with_narrow_rules(capp, people):
+    from server.models import Proposal
+
+    with capp.app_context():
+        session = db.get_session()
+        platform = session.scalar(select(Platform).where(Platform.slug == PLATFORM_SLUG))
+        operations.update_platform(
+            session, platform, {**platform_record(platform), "domains": [
+                PLATFORM_HOST, {"host": "mail.testplatform-mail.example", "scope": "exact"}]},
+            user=session.get(User, people["curator"]), expected_version=platform.version)
+        proposal = Proposal(origin="suggestion", kind="domain", platform_slug=PLATFORM_SLUG,
+                            host="testplatform-extra.example", fingerprint="d" * 64, version=1,
+                            payload={"change": {"add": "testplatform-extra.example"}})
+        session.add(proposal)
+        session.commit()
+        proposal_id = proposal.id
+    page = signed_in(capp, people["curator"]).get(f"/curate/proposals/{proposal_id}")
+    assert page.status_code == 200
+    assert "testplatform-extra.example" in page.get_data(as_text=True)
