@@ -57,12 +57,17 @@ def _public(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in ("status", "last_verified")}
 
 
-def collect(session: Session) -> list[dict[str, Any]]:
-    """The public changes among the newest claim revisions, newest first (plain JSON)."""
-    revisions = session.execute(
-        select(Revision.id, Revision.created_at, Revision.before, Revision.after)
-        .where(Revision.entity_type == "claim")
-        .order_by(Revision.id.desc()).limit(RECENT_REVISIONS)).all()
+def collect(session: Session, known: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The public changes among the newest claim revisions, newest first (plain JSON).
+
+    With `known` (the changes collected before), only newer revisions are read and put in front
+    of those."""
+    query = (select(Revision.id, Revision.created_at, Revision.before, Revision.after)
+             .where(Revision.entity_type == "claim")
+             .order_by(Revision.id.desc()).limit(RECENT_REVISIONS))
+    if known:
+        query = query.where(Revision.id > known[0]["id"])
+    revisions = session.execute(query).all()
     changes = []
     for revision_id, created_at, before, after in revisions:
         kinds = _what(before, after)
@@ -80,7 +85,7 @@ def collect(session: Session) -> list[dict[str, Any]]:
             "platforms": sorted(set((before or {}).get("platforms") or [])
                                 | set((after or {}).get("platforms") or [])),
         })
-    return changes
+    return (changes + (known or []))[:RECENT_REVISIONS]
 
 
 def atom(changes: list[dict[str, Any]], *, platform: dict[str, Any] | None, language: str,

@@ -59,13 +59,15 @@ def build_export(session: Session) -> dict[str, Any]:
         .where(Claim.status == "published")
         .options(selectinload(Claim.platforms), selectinload(Claim.sources),
                  selectinload(Claim.translations), selectinload(Claim.vendors))
-        .order_by(Claim.key)
     ).all()
+    # Sorted here, not by the database: its collation may not compare as Python (and a patch) does.
+    claims = sorted(claims, key=lambda c: c.key)
     platform_ids = {p.id for c in claims for p in c.platforms}
     platforms = session.scalars(
         select(Platform).where(Platform.id.in_(platform_ids))
-        .options(selectinload(Platform.domains)).order_by(Platform.slug)
+        .options(selectinload(Platform.domains))
     ).all()
+    platforms = sorted(platforms, key=lambda p: p.slug)
     vendors = sorted({v.id: v for c in claims for v in c.vendors}.values(), key=lambda v: v.slug)
     # The data's date is the latest verification of what is published: it follows from the
     # content alone, so every worker, and a restored backup, builds the same bytes.
@@ -444,7 +446,8 @@ class SnapshotHolder:
         export = patch_export(session, snapshot.export, named["claim"], named["platform"],
                               named["vendor"])
         self.stats["patches"] += 1
-        self._publish(Snapshot(export, change_feed.collect(session), previous=snapshot,
+        changes = change_feed.collect(session, known=snapshot.changes)
+        self._publish(Snapshot(export, changes, previous=snapshot,
                                publications={"newest": newest, "seen": seen}))
         return True
 
@@ -466,14 +469,14 @@ class SnapshotHolder:
         _atomic_write(self.changes_path, _compact({
             "publications": {"newest": snapshot.publication, "seen": sorted(snapshot.seen)},
             "changes": snapshot.changes}))
-        _atomic_write(self.export_path, snapshot.export_body)
+        _atomic_write(self.export_path, snapshot.export_body, compare=False)
         self._snapshot = snapshot
         self._checked = time.monotonic()
         return snapshot
 
 
-def _atomic_write(path: Path, body: bytes) -> None:
-    if path.exists() and path.read_bytes() == body:
+def _atomic_write(path: Path, body: bytes, *, compare: bool = True) -> None:
+    if compare and path.exists() and path.read_bytes() == body:
         return
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(body)

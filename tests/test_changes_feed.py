@@ -65,7 +65,8 @@ def test_a_changed_figure_a_new_source_and_a_retraction_appear(client, db_sessio
     def add_source(c):
         c.sources.append(Source(url="https://example.org/new-report", title="A new report",
                                 publisher="Example", published="2025-01", quote="a quote",
-                                language="en", is_copy=False))
+                                language="en", is_copy=False,
+                                position=len(c.sources)))
     _write(db_session, claim, add_source)
     _, parsed = _feed(client, "/api/v1/platforms/tiktok/changes.atom")
     assert parsed.entries[0].title.startswith("New source: ")

@@ -47,7 +47,8 @@ def test_a_publish_patches_the_snapshot_to_the_bytes_of_a_whole_build(app, clien
 
     def add_source(c):
         c.sources.append(Source(url="https://example.org/patch", title="Patch", publisher="Ex",
-                                published="2025", quote="q", language="en", is_copy=False))
+                                published="2025", quote="q", language="en", is_copy=False,
+                                position=len(c.sources)))
     _revise(db_session, _published(db_session, "reddit"), add_source)
     db_session.commit()
     rows = db_session.execute(select(Publication.entity_type, Publication.entity_key)
