@@ -220,6 +220,19 @@ FR: dict[str, str] = {
     "Set number": "Numéro de série",
     "Students join": "Les élèves rejoignent",
     "QR code of the participants' page": "Code QR de la page des participants",
+    # the projector tour
+    "The strongest facts, one per kind of work":
+        "Les faits les plus solides, un par type de travail",
+    "More: {n} published claim, with quotes and links":
+        "Plus : {n} fait publié, avec citations et liens",
+    "More: all {n} published claims, with quotes and links":
+        "Plus : les {n} faits publiés, avec citations et liens",
+    "Where the work for {platform} is documented": "Où le travail pour {platform} est documenté",
+    "What you can do": "Ce que vous pouvez faire",
+    "{n} more": "{n} de plus",
+    "No action listed yet for this platform.":
+        "Aucune action répertoriée pour l'instant pour cette plateforme.",
+    "Back to the tour": "Retour à la visite",
     # cards
     "Fact cards": "Fiches",
     "Paper": "Papier",

@@ -308,20 +308,69 @@ def tour_start():
     return redirect(wurl("workshop.tour", n=number, p=None))
 
 
-@bp.route("/tour/<int:n>")
-def tour(n: int):
+# How sure a claim is, by what its source is: a record or the company's own words first.
+EVIDENCE_STRENGTH = ("official_record", "company_statement", "academic_study",
+                     "investigative_journalism", "allegation")
+TOUR_ACTIONS = 3
+
+
+def strongest(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One claim per kind of work: the surest evidence, then one with a figure, then newest."""
+    def strength(claim: dict[str, Any]) -> tuple[int, bool]:
+        evidence = claim["evidence"]
+        rank = (EVIDENCE_STRENGTH.index(evidence) if evidence in EVIDENCE_STRENGTH
+                else len(EVIDENCE_STRENGTH))
+        return rank, not (claim.get("pay") or claim.get("workers"))
+
+    ordered = sorted(_newest_first(claims), key=strength)
+    chosen = []
+    for kind in KIND_ORDER:
+        first = next((c for c in ordered if c["kind"] == kind), None)
+        if first is not None:
+            chosen.append(first)
+    return chosen
+
+
+def platform_actions(platform: dict[str, Any]) -> list[dict[str, Any]]:
+    """What you can do about this platform, in the reader's language, only http(s) links."""
+    actions = [index.action_view(a, g.lang) for a in platform.get("actions") or []]
+    return [a for a in actions if a["url"].lower().startswith(("http://", "https://"))]
+
+
+def _tour_page(n: int) -> tuple[Scope, str, dict[str, Any]]:
     current = scope()
     if not 1 <= n <= len(current.slugs):
         abort(404)
     slug = current.slugs[n - 1]
-    platform = current.platform(slug)
-    claims = _by_kind(current.claims_of(slug))
+    return current, slug, current.platform(slug)
+
+
+@bp.route("/tour/<int:n>")
+def tour(n: int):
+    """One platform on one projector screen (1280×800): its strongest facts, the map, actions."""
+    current, slug, platform = _tour_page(n)
+    claims = current.claims_of(slug)
+    alone = Scope(current.snapshot, CollectionInfo(code="", name="", slugs=(slug,)))
+    actions = platform_actions(platform)
     return render_template(
         "workshop/tour.html", scope=current, n=n, total=len(current.slugs), platform=platform,
-        counts=current.snapshot.summaries[slug]["counts"], claims=[present(c) for c in claims],
+        counts=current.snapshot.summaries[slug]["counts"],
+        claims=[present(c) for c in strongest(claims)], more=len(claims),
+        inset=world_map(alone, g.lang), actions=actions[:TOUR_ACTIONS],
+        more_actions=len(actions) - TOUR_ACTIONS,
         previous_url=wurl("workshop.tour", n=n - 1) if n > 1 else None,
         next_url=wurl("workshop.tour", n=n + 1) if n < len(current.slugs) else None,
     )
+
+
+@bp.route("/tour/<int:n>/all")
+def tour_all(n: int):
+    """Everything published on the platform, and every action: the tour page's "more"."""
+    current, slug, platform = _tour_page(n)
+    return render_template(
+        "workshop/tour_all.html", scope=current, n=n, platform=platform,
+        claims=[present(c) for c in _by_kind(current.claims_of(slug))],
+        actions=platform_actions(platform))
 
 
 # --- map -----------------------------------------------------------------------------------------

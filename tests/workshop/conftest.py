@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -93,12 +94,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(workshop_app):
-    """The app served over HTTP on a free local port, in a thread: yields its origin."""
+@contextmanager
+def serving(app):
+    """`app` served over HTTP on a free local port, in a thread: yields its origin."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", free_port(), workshop_app, threaded=True)
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -107,6 +108,20 @@ def live_server(workshop_app):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture
+def live_server(workshop_app):
+    """The workshop app (test dataset) over HTTP."""
+    with serving(workshop_app) as origin:
+        yield origin
+
+
+@pytest.fixture
+def shipped_server(app):
+    """The app on the shipped dataset (or BTF_SEED_DIR) over HTTP."""
+    with serving(app) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="session")

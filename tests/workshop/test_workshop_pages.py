@@ -146,6 +146,7 @@ def test_page_loads_nothing_from_outside_and_nothing_inline(wclient, export, nam
     # Links may leave the service only to a claim's source (or the data licence).
     allowed = {s["url"] for c in export["claims"] for s in c["sources"]}
     allowed.add(export["licence"]["url"])
+    allowed |= {a["url"] for p in export["platforms"] for a in p["actions"]}  # what you can do
     outside = [url for url in page.links if not same_origin(url)]
     assert [url for url in outside if url not in allowed] == []
     for url in page.loaded:
@@ -161,7 +162,8 @@ def test_page_loads_nothing_from_outside_and_nothing_inline(wclient, export, nam
 
 
 def test_sources_show_publisher_date_and_url_on_the_tour(wclient, export):
-    html = wclient.get("/workshop/tour/2").get_data(as_text=True)  # Facebook, by name order
+    # Facebook, by name order: every claim and source on the tour's "more" page
+    html = wclient.get("/workshop/tour/2/all").get_data(as_text=True)
     assert "<h1>Facebook</h1>" in html
     facebook = [c for c in export["claims"] if "facebook" in c["platforms"]]
     for claim in facebook:
@@ -169,6 +171,7 @@ def test_sources_show_publisher_date_and_url_on_the_tour(wclient, export):
             assert source["publisher"] in html.replace("&amp;", "&")
             assert f'href="{source["url"]}"'.replace("&", "&amp;") in html
     assert "14 February 2022" in html  # TIME's article date, in words
+    html = wclient.get("/workshop/tour/2").get_data(as_text=True)
     assert 'rel="next" href="/workshop/tour/3"' in html
     assert 'rel="prev" href="/workshop/tour/1"' in html
 
@@ -198,7 +201,7 @@ def test_language_link_keeps_the_page_and_the_choice_is_remembered(wclient):
 
 
 def test_country_names_and_figures_in_french(wclient):
-    html = wclient.get("/workshop/tour/2?lang=fr").get_data(as_text=True)
+    html = wclient.get("/workshop/tour/2/all?lang=fr").get_data(as_text=True)
     assert "Kenya" in html and "États-Unis" in html
     assert "1,50\u00a0$ de l&#39;heure" in html
     assert "février 2022" in html
