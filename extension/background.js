@@ -14,6 +14,8 @@ import { DEFAULT_SETTINGS, hideOnSite, readSettings } from './lib/settings.js';
 import { loadTranslator, resolveLanguage } from './lib/i18n.js';
 import { KINDS, claimCountLabel, formatCount, kindLabel, pickHeadline } from './lib/format.js';
 import { overlayFacts } from './lib/overlay-facts.js';
+import { moderatorOverlayLine, readerLanguage } from './lib/moderators.js';
+import { syncContentScripts } from './lib/access.js';
 import {
   DEFAULT_DISMISS,
   DISMISSED_KEY,
@@ -133,6 +135,7 @@ async function setUp() {
   await ensureSyncAlarm();
   // Badges first, from the index at hand; a sync that brings a new one updates them again.
   await updateAllBadges();
+  await refreshSiteAccess();
   await sync();
 }
 
@@ -158,7 +161,22 @@ async function senderPlatform(sender) {
   return platformForUrl(sender.tab.url || sender.url, index);
 }
 
-async function overlayData(sender) {
+// The language of each tab's page (its <html lang>, as the overlay reports it), for "who moderates
+// your language" in the overlay and the panel: session storage only (gone with the browser
+// session), never sent. A URL change on a single-page site keeps the language the page loaded with.
+async function pageLanguage(sender, message) {
+  if (!sender.tab || sender.frameId !== 0 || !chrome.storage.session) return '';
+  const key = `pageLang:${sender.tab.id}`;
+  if (message && typeof message.pageLang === 'string') {
+    const reported = message.pageLang.slice(0, 35);
+    await chrome.storage.session.set({ [key]: reported }).catch(() => {});
+    return reported;
+  }
+  return (await chrome.storage.session.get(key).catch(() => ({})))[key] || '';
+}
+
+async function overlayData(sender, message) {
+  const pageLang = await pageLanguage(sender, message);
   const settings = await currentSettings();
   if (!settings.overlaysEnabled) return null;
   const found = await senderPlatform(sender);
@@ -174,6 +192,12 @@ async function overlayData(sender) {
   // Who, where, when, how sure and the source, from the record on the device; the index's
   // headline alone when the record does not have the platform yet.
   const facts = await platformFacts(found.slug, lang, t).catch(() => new Map());
+  const languageLine = await currentExport()
+    .then(({ data }) => {
+      const record = (data.platforms || []).find((p) => p && p.slug === found.slug);
+      return record ? moderatorOverlayLine(record, readerLanguage(pageLang, chrome.i18n.getUILanguage()), lang, t) : '';
+    })
+    .catch(() => '');
   const lines = kinds
     .filter((kind) => counts[kind] > 0)
     .map((kind) => ({
@@ -193,6 +217,7 @@ async function overlayData(sender) {
     undoMs: UNDO_MS,
     name: platform.name,
     lines,
+    languageLine,
     strings: {
       brand: t('extName'),
       regionLabel: t('overlayRegionLabel', platform.name),
@@ -233,7 +258,7 @@ async function openPanel(sender) {
     }
   }
   await chrome.tabs.create({
-    url: chrome.runtime.getURL(`popup/popup.html?platform=${encodeURIComponent(found.slug)}`),
+    url: chrome.runtime.getURL(`popup/popup.html?platform=${encodeURIComponent(found.slug)}&tab=${sender.tab.id}`),
     index: sender.tab.index + 1,
     openerTabId: sender.tab.id,
   });
@@ -269,8 +294,23 @@ const fromContentScript = {
   },
 };
 
+/**
+ * The content script for listed sites the manifest lacks (new in a synced index) follows what
+ * the user granted: registered for those sites, unregistered when none is left (lib/access.js).
+ */
+function refreshSiteAccess() {
+  return currentIndex()
+    .then(({ index }) => syncContentScripts(index))
+    .catch((error) => console.error('Behind the Feed: site access update failed', error));
+}
+
 const fromExtensionPages = {
   'sync-now': () => sync(),
+  'site-access-changed': async () => {
+    await refreshSiteAccess();
+    await updateAllBadges();
+    return true;
+  },
 };
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -294,6 +334,10 @@ async function openFirstRun() {
   await chrome.storage.local.set({ firstRunShown: new Date().toISOString() });
   await chrome.tabs.create({ url: chrome.runtime.getURL(FIRST_RUN_PAGE) });
 }
+
+// Access granted or withdrawn in the browser's own settings (or by our button).
+chrome.permissions.onAdded.addListener(() => refreshSiteAccess());
+chrome.permissions.onRemoved.addListener(() => refreshSiteAccess());
 
 // Read the record as the worker starts (a page's first message wakes it), not on the overlay's turn.
 currentExport().catch(() => {});
@@ -321,7 +365,12 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if ('index' in changes || 'language' in changes) {
     indexPromise = null;
     updateAllBadges().catch(() => {});
+    if ('index' in changes) refreshSiteAccess();
   }
+});
+
+chrome.tabs.onRemoved.addListener((tabId) => {
+  if (chrome.storage.session) chrome.storage.session.remove(`pageLang:${tabId}`).catch(() => {});
 });
 
 chrome.tabs.onActivated.addListener(({ tabId }) => {

@@ -5,6 +5,7 @@ import { forgetServerData, readIndex } from '../lib/index-store.js';
 import { POSITIONS, hideOnSite, readSettings, showOnSite } from '../lib/settings.js';
 import { formatCount, formatDateTime, parseServerUrl } from '../lib/format.js';
 import { ALWAYS, DISMISSED_KEY, readDismissals, undismiss } from '../lib/dismissals.js';
+import { renderAccessHint } from '../lib/access-hint.js';
 
 let t = (key) => key;
 let lang = 'en';
@@ -73,6 +74,12 @@ function renderHiddenSites(sites) {
   $('hidden-empty').hidden = sites.length > 0;
 }
 
+/** The listed sites the extension cannot read, with the one button that asks for them. */
+async function renderAccess() {
+  const { index } = await readIndex();
+  await renderAccessHint($('site-access'), { t, index });
+}
+
 /** Platforms dismissed from the overlay, each with when it shows again and "Show again". */
 async function renderDismissed() {
   const [dismissals, { index }] = await Promise.all([readDismissals(), readIndex()]);
@@ -127,6 +134,7 @@ async function render() {
   renderHiddenSites(settings.hiddenSites);
   renderUndo();
   await renderDismissed();
+  await renderAccess();
   await renderSync();
 }
 
@@ -206,6 +214,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (changes[DISMISSED_KEY]) renderDismissed();
   if (changes.overlaysEnabled) $('overlays-enabled').checked = changes.overlaysEnabled.newValue !== false;
   if (changes.index || changes.lastSync) renderSync();
+  if (changes.index) renderAccess();
 });
 
 setUpServer();

@@ -7,12 +7,18 @@ import { loadTranslator, localizePage, resolveLanguage } from '../lib/i18n.js';
 import { platformForUrl, readExport, readIndex } from '../lib/index-store.js';
 import { filterChoices, panelGroups, platformRecord } from '../lib/record.js';
 import { readSettings } from '../lib/settings.js';
+import { renderAccessHint } from '../lib/access-hint.js';
+import { actionKindLabel, claimsNaming, vendorChain, whatYouCanDo } from '../lib/chain.js';
+import { moderatorSummary, readerLanguage } from '../lib/moderators.js';
+import { recordVisit } from '../lib/visits.js';
 import {
   EVIDENCE_LEVELS,
   apiUrl,
   claimCountLabel,
+  countryName,
   evidenceLabel,
   formatCount,
+  formatDateTime,
   formatPartialDate,
   formatPayInWords,
   formatPeriod,
@@ -31,6 +37,10 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 let t = (key) => key;
 let lang = 'en';
+// Claims new or updated since the last visit to this platform's panel (lib/visits.js).
+let changes = new Map();
+// The vendor whose claims the list shows ("Who does the work"), or null for all.
+let vendorFilter = null;
 
 function element(tag, options = {}, ...children) {
   const node = document.createElement(tag);
@@ -123,6 +133,17 @@ function renderClaim(claim, now, isHeadline) {
   const classes = ['claim', `evidence-${text(claim.evidence).replace(/[^a-z_]/g, '')}`];
   if (isHeadline) classes.push('headline');
   const article = element('article', { className: classes.join(' '), attrs: { 'data-claim': text(claim.id) } });
+  const change = changes.get(claim.id);
+  if (change === 'new') article.append(element('p', { className: 'change-mark change-new', text: t('changeNew') }));
+  if (change === 'updated') {
+    article.append(
+      element('p', {
+        className: 'change-mark change-updated',
+        text: t('changeUpdated'),
+        attrs: { title: t('changeUpdatedTitle') },
+      }),
+    );
+  }
   if (claim.evidence === 'allegation') {
     article.append(element('p', { className: 'allegation-mark', text: evidenceLabel('allegation', t) }));
   }
@@ -177,10 +198,15 @@ function fillSelect(select, allLabel, values, labelOf) {
   );
 }
 
-function renderGroups(claims, filters) {
+function renderGroups(allClaims, filters) {
   const container = document.getElementById('claims');
   container.replaceChildren();
   const now = new Date();
+  let claims = allClaims;
+  if (vendorFilter) {
+    claims = claimsNaming(allClaims, vendorFilter.slug);
+    container.append(renderVendorFilterBar(claims.length));
+  }
   const groups = panelGroups(claims, filters);
   for (const group of groups) {
     const count = group.claims.length === group.total
@@ -198,13 +224,213 @@ function renderGroups(claims, filters) {
   }
 }
 
+let redrawClaims = () => {};
+
+function renderVendorFilterBar(count) {
+  const clear = element('button', {
+    className: 'link-button',
+    text: t('vendorFilterClear'),
+    attrs: { type: 'button', id: 'vendor-filter-clear' },
+  });
+  clear.addEventListener('click', () => {
+    const slug = vendorFilter && vendorFilter.slug;
+    vendorFilter = null;
+    redrawClaims();
+    const back = slug && document.querySelector(`#who-works [data-vendor="${CSS.escape(slug)}"] button`);
+    if (back) back.focus();
+  });
+  return element(
+    'p',
+    { className: 'vendor-filter', attrs: { id: 'vendor-filter', tabindex: '-1', 'data-vendor': vendorFilter.slug } },
+    t('vendorFilterShowing', vendorFilter.name, formatCount(count, lang)),
+    ' ',
+    clear,
+  );
+}
+
+function sectionHeading(id, label) {
+  return element('h2', { text: label, attrs: { id } });
+}
+
+/** "Who does the work": the vendors named in the claims, their countries and periods, each a filter. */
+function renderWhoWorks(claims) {
+  const section = element('section', {
+    className: 'beyond who-works',
+    attrs: { id: 'who-works', 'aria-labelledby': 'who-works-heading' },
+  });
+  section.append(sectionHeading('who-works-heading', t('whoWorksHeading')));
+  const chain = vendorChain(claims);
+  if (!chain.length) {
+    section.append(element('p', { className: 'hint', text: t('whoWorksNone') }));
+    return { section, chain };
+  }
+  section.append(element('p', { className: 'hint', text: t('whoWorksIntro') }));
+  const list = element('ul', { className: 'vendors' });
+  for (const vendor of chain) {
+    const show = element('button', {
+      className: 'link-button vendor-name',
+      text: vendor.name,
+      attrs: { type: 'button', title: t('vendorShowClaims', vendor.name) },
+    });
+    show.addEventListener('click', () => {
+      vendorFilter = { slug: vendor.slug, name: vendor.name };
+      redrawClaims();
+      const bar = document.getElementById('vendor-filter');
+      if (bar) {
+        bar.scrollIntoView({ block: 'start' });
+        bar.focus();
+      }
+    });
+    const item = element('li', { className: 'vendor', attrs: { 'data-vendor': vendor.slug } }, show);
+    if (vendor.hq_country) {
+      item.append(' ', element('span', { className: 'vendor-hq', text: `(${t('vendorBasedIn', countryName(vendor.hq_country, lang))})` }));
+    }
+    const about = [
+      vendor.countries.map((c) => countryName(c.country, lang)).join(', '),
+      formatPeriod(vendor.period, lang, t),
+      claimCountLabel(vendor.claims.length, lang, t),
+    ].filter(Boolean);
+    item.append(element('span', { className: 'vendor-about', text: about.join(' \u00b7 ') }));
+    list.append(item);
+  }
+  section.append(list);
+  return { section, chain };
+}
+
+/** A figure's source: its publisher linked (http(s) only), and the archived copy when there is one. */
+function figureSource(source, className = 'figure-source') {
+  if (!source || typeof source !== 'object') return null;
+  const span = element('span', { className });
+  span.append(sourceLink(source.url, text(source.publisher) || text(source.title) || text(source.url)));
+  if (safeHttpUrl(source.archive_url)) span.append(' \u00b7 ', sourceLink(source.archive_url, t('sourceArchivedCopy'), 'archive'));
+  return span;
+}
+
+function renderFigureNote(row) {
+  if (!row || !text(row.note)) return null;
+  // Curators write these notes in English only.
+  return element('p', { className: 'figure-note', text: text(row.note), attrs: { lang: 'en' } });
+}
+
+/** "Who moderates your language": the DSA Article 42 figure for the reader's language, in context. */
+function renderLanguage(platform, code) {
+  const section = element('section', {
+    className: 'beyond moderators',
+    attrs: { id: 'moderators', 'aria-labelledby': 'moderators-heading' },
+  });
+  section.append(sectionHeading('moderators-heading', t('moderatorsHeading')));
+  const summary = moderatorSummary(platform, code, lang, t);
+  section.dataset.status = summary.status;
+  section.dataset.language = summary.code || '';
+  if (summary.line) {
+    const line = summary.trend ? t('moderatorsWithTrend', summary.line, summary.trend) : summary.line;
+    section.append(element('p', { className: 'moderators-line', text: line }));
+  }
+  if (summary.latest) {
+    const sources = element('p', { className: 'figure-sources' }, `${t('moderatorsSource')} `);
+    sources.append(figureSource(summary.latest.source));
+    if (summary.previous && summary.previous.source && summary.previous.source.url !== summary.latest.source?.url) {
+      sources.append(' \u00b7 ', `${summary.previous.period_label || ''}: `, figureSource(summary.previous.source));
+    }
+    section.append(sources);
+    const note = renderFigureNote(summary.latest);
+    if (note) section.append(note);
+  }
+  const context = summary.context;
+  if (context && (context.languages.length || context.totals.length)) {
+    section.append(element('h3', { text: t('moderatorsContext', context.label) }));
+    const list = element('ol', { className: 'moderators-context' });
+    for (const entry of context.languages) {
+      const current = entry.language === summary.code;
+      const name = entry.language === 'none' ? t('moderatorsNoLanguage') : entry.name;
+      const bar = element('span', { className: 'bar', attrs: { 'aria-hidden': 'true' } });
+      bar.style.width = context.max > 0 ? `${Math.max(1, Math.round((entry.count / context.max) * 100))}%` : '0';
+      const item = element(
+        'li',
+        { className: current ? 'figure current' : 'figure', attrs: { 'data-language': entry.language } },
+        element('span', { className: 'figure-name', text: name }),
+        element('span', { className: 'figure-count', text: formatCount(entry.count, lang) }),
+        element('span', { className: 'bar-track' }, bar),
+        figureSource(entry.row.source),
+      );
+      if (current) item.setAttribute('aria-current', 'true');
+      list.append(item);
+    }
+    if (context.languages.length) section.append(list);
+    for (const total of context.totals) {
+      const line = element('p', { className: 'moderators-total' }, t('moderatorsTotal', formatCount(total.count, lang), total.period_label || ''), ' ');
+      line.append(figureSource(total.source));
+      section.append(line);
+    }
+  }
+  section.append(element('p', { className: 'hint', text: t('moderatorsIntro') }));
+  return section;
+}
+
+function renderAction(action) {
+  const item = element('li', { className: 'action', attrs: { 'data-kind': action.kind } });
+  item.append(
+    element('span', { className: 'action-kind', text: actionKindLabel(action.kind, t) }),
+    ' ',
+    action.url ? sourceLink(action.url, action.name, 'action-name') : element('span', { className: 'action-name', text: action.name }),
+  );
+  if (action.description) item.append(element('p', { className: 'action-description', text: action.description }));
+  if (action.source) {
+    const source = figureSource(action.source, 'action-source');
+    item.append(element('p', { className: 'action-source-line' }, `${t('moderatorsSource')} `, source));
+  }
+  return item;
+}
+
+/** "What you can do": the platform's actions, then those of the vendors named on it. */
+function renderActions(data, slug, chain) {
+  const section = element('section', {
+    className: 'beyond actions',
+    attrs: { id: 'actions', 'aria-labelledby': 'actions-heading' },
+  });
+  section.append(sectionHeading('actions-heading', t('actionsHeading')));
+  const { platform, vendors } = whatYouCanDo(data, slug, chain, lang);
+  if (!platform.length && !vendors.length) {
+    section.append(element('p', { className: 'hint', text: t('actionsNone') }));
+    return section;
+  }
+  if (platform.length) section.append(element('ul', { className: 'actions-list' }, ...platform.map(renderAction)));
+  for (const vendor of vendors) {
+    section.append(
+      element('h3', { text: t('actionsAboutVendor', vendor.name) }),
+      element('ul', { className: 'actions-list', attrs: { 'data-vendor': vendor.slug } }, ...vendor.actions.map(renderAction)),
+    );
+  }
+  return section;
+}
+
+function renderChangesSummary(lastVisit) {
+  let fresh = 0;
+  let updated = 0;
+  for (const mark of changes.values()) {
+    if (mark === 'new') fresh += 1;
+    else updated += 1;
+  }
+  if (!fresh && !updated) return null;
+  const when = lastVisit ? formatDateTime(lastVisit, lang) : '';
+  return element('p', {
+    className: 'changes-summary',
+    text: t('changesSummary', when, formatCount(fresh, lang), formatCount(updated, lang)),
+    attrs: { id: 'changes-summary' },
+  });
+}
+
 /** The whole record of the platform, from the record on the device. */
-function renderRecord(record) {
+function renderRecord(record, { data, platform, languageCode, lastVisit }) {
   const container = document.getElementById('platform');
   container.replaceChildren();
   const { claims } = record;
   renderHeader(container, record, claims.length);
   if (record.description) container.append(element('p', { className: 'description', text: text(record.description) }));
+  const summary = renderChangesSummary(lastVisit);
+  if (summary) container.append(summary);
+  const { section: whoWorks, chain } = renderWhoWorks(claims);
+  container.append(whoWorks, renderLanguage(platform, languageCode), renderActions(data, record.slug, chain));
   const form = document.getElementById('filters');
   const kindSelect = document.getElementById('filter-kind');
   const evidenceSelect = document.getElementById('filter-evidence');
@@ -218,6 +444,7 @@ function renderRecord(record) {
   fillSelect(evidenceSelect, t('filterAllEvidence'), levels, (level) => evidenceLabel(level, t));
   form.hidden = claims.length < 2;
   const redraw = () => renderGroups(claims, { kind: kindSelect.value, evidence: evidenceSelect.value });
+  redrawClaims = redraw;
   kindSelect.addEventListener('change', redraw);
   evidenceSelect.addEventListener('change', redraw);
   redraw();
@@ -242,33 +469,58 @@ function renderSummary(platform) {
   }
 }
 
-async function activeTabUrl() {
+async function activeTab() {
   try {
     const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
-    // There only on listed platforms (host permission) or after a click on the toolbar button.
-    return tab && tab.url;
+    // Its URL is there only on listed platforms (host permission) or after a click on the toolbar button.
+    return tab || null;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
-/** The platform to show: ?platform=slug, else the active tab's, matched locally on its URL. */
+/**
+ * The platform to show and the tab it is about: ?platform=slug (&tab=id when the overlay opened
+ * the panel in a tab), else the active tab's, matched locally on its URL.
+ */
 async function chosenPlatform(index) {
-  const asked = new URLSearchParams(location.search).get('platform');
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('platform');
   if (asked) {
     document.documentElement.classList.add('in-tab');
-    return SLUG.test(asked) ? asked : null;
+    const tab = Number(params.get('tab'));
+    return { slug: SLUG.test(asked) ? asked : null, tabId: Number.isInteger(tab) && tab > 0 ? tab : null };
   }
-  const url = await activeTabUrl();
-  const found = url ? platformForUrl(url, index) : null;
-  return found ? found.slug : null;
+  const tab = await activeTab();
+  const found = tab && tab.url ? platformForUrl(tab.url, index) : null;
+  return { slug: found ? found.slug : null, tabId: tab ? tab.id : null };
 }
 
-async function showPlatform(slug, index) {
+/**
+ * The language of the page the panel is about: its <html lang> as its content script reported it
+ * (session storage, background.js), else the browser's. Read on the device, never sent.
+ */
+async function pageLanguageCode(tabId) {
+  let pageLang = '';
+  if (Number.isInteger(tabId) && chrome.storage.session) {
+    const key = `pageLang:${tabId}`;
+    pageLang = (await chrome.storage.session.get(key).catch(() => ({})))[key] || '';
+  }
+  return readerLanguage(pageLang, chrome.i18n.getUILanguage());
+}
+
+async function showPlatform(slug, index, tabId) {
   const { data } = await readExport();
   const record = platformRecord(data, slug, lang);
   if (record) {
-    renderRecord(record);
+    const platform = data.platforms.find((p) => p && p.slug === slug);
+    let lastVisit = null;
+    try {
+      ({ marks: changes, lastVisit } = await recordVisit(chrome.storage.local, slug, record.claims));
+    } catch (error) {
+      console.error('Behind the Feed: last visit not recorded', error);
+    }
+    renderRecord(record, { data, platform, languageCode: await pageLanguageCode(tabId), lastVisit });
     return true;
   }
   const summary = index.platforms && Object.hasOwn(index.platforms, slug) ? index.platforms[slug] : null;
@@ -351,11 +603,17 @@ async function main() {
   document.getElementById('open-settings').addEventListener('click', () => chrome.runtime.openOptionsPage());
   document.getElementById('go-report').addEventListener('click', goToReport);
   const { index } = await readIndex();
-  const slug = await chosenPlatform(index);
+  const { slug, tabId } = await chosenPlatform(index);
+  // On a listed site the extension may not read: say so, with the one button that asks.
+  if (slug) {
+    await renderAccessHint(document.getElementById('site-access'), { t, index, slug }).catch((error) =>
+      console.error('Behind the Feed: site access check failed', error),
+    );
+  }
   if (!slug) {
     setStatus(t('panelNotListed'));
     document.getElementById('go-report').hidden = true;
-  } else if (await showPlatform(slug, index)) {
+  } else if (await showPlatform(slug, index, tabId)) {
     setUpReport(settings.serverUrl, slug);
   } else {
     document.getElementById('go-report').hidden = true;

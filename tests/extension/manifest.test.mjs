@@ -55,7 +55,8 @@ test('exact and path rules get host permissions too: an exact host alone, a path
 
 test('the permissions are the minimum: no <all_urls>, no tabs, servers only on request', () => {
   assert.equal(manifest.manifest_version, 3);
-  assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'alarms', 'storage']);
+  // scripting: the content script for listed sites new in a synced index, once the user grants them.
+  assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'alarms', 'scripting', 'storage']);
   const everything = JSON.stringify([manifest.permissions, manifest.host_permissions, manifest.content_scripts]);
   assert.doesNotMatch(everything, /<all_urls>|\*:\/\/\*\/\*|https?:\/\/\*\/\*/);
   assert.deepEqual(manifest.optional_host_permissions, ['http://*/*', 'https://*/*']);
