@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make run` and `make test`.
-.PHONY: run test lint
+.PHONY: run test lint package
 
 VENV := .venv
 STAMP := $(VENV)/.installed
@@ -18,3 +18,8 @@ test:
 
 lint:
 	bash tests/run.sh --lint-only
+
+# The uploadable zips for the Chrome Web Store and addons.mozilla.org, versioned from pyproject.toml.
+package:
+	npm ci --prefix tests/extension --no-audit --no-fund --loglevel=error
+	node extension/tools/package.mjs
