@@ -13,6 +13,7 @@ from .api.hotpath import HotReads
 from .config import load_config
 from .errors import Api
 from .extensions import csrf, limiter, login_manager
+from .workshop.i18n import init_babel
 
 API_SETTINGS = {
     "API_TITLE": "Behind the Feed",
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)
+    init_babel(app)
 
     api = Api(app)
     from .api import blp as api_blueprint

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Claim, Collection, Platform, claim_platforms, collection_platforms
 from ..revisions import record_revision
+from .i18n import N_
 from .scope import CODE_ALPHABET, CODE_LENGTH, DEFAULT_NAME
 
 NAME_MAX = 200
@@ -49,10 +50,10 @@ def create_collection(session: Session, name: str, slugs: list[str], *,
     wanted = list(dict.fromkeys(s.strip() for s in slugs if s and s.strip()))
     problems: dict[str, tuple[str, dict]] = {}
     if len(name) > NAME_MAX:
-        problems["name"] = ("The name is too long (at most {n} characters).", {"n": NAME_MAX})
+        problems["name"] = (N_("The name is too long (at most {n} characters)."), {"n": NAME_MAX})
     platforms: dict[str, Platform] = {}
     if not wanted:
-        problems["platforms"] = ("Tick at least one platform.", {})
+        problems["platforms"] = (N_("Tick at least one platform."), {})
     else:
         platforms = {p.slug: p for p in session.scalars(
             select(Platform).where(Platform.slug.in_(wanted)))}
@@ -60,9 +61,10 @@ def create_collection(session: Session, name: str, slugs: list[str], *,
         published = _published_platform_ids(session, [p.id for p in platforms.values()])
         unpublished = [s for s in wanted if s in platforms and platforms[s].id not in published]
         if unknown:
-            problems["platforms"] = ("Unknown platform: {slugs}.", {"slugs": ", ".join(unknown)})
+            problems["platforms"] = (N_("Unknown platform: {slugs}."),
+                                 {"slugs": ", ".join(unknown)})
         elif unpublished:
-            problems["platforms"] = ("No published claim yet for: {slugs}.",
+            problems["platforms"] = (N_("No published claim yet for: {slugs}."),
                                      {"slugs": ", ".join(unpublished)})
     if problems:
         raise CollectionError(problems)

@@ -27,10 +27,10 @@ FALLBACK_COUNTRIES = ("BR", "CO", "DE", "ES", "IE", "IN", "KE", "MA", "NG", "PH"
                       "VE")
 SEED_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 PROMPTS = {
-    "pay": "How much pay was reported?",
-    "workers": "How many people were reported?",
-    "place": "In which country was this work done?",
-    "year": "In which year was this observed?",
+    "pay": i18n.N_("How much pay was reported?"),
+    "workers": i18n.N_("How many people were reported?"),
+    "place": i18n.N_("In which country was this work done?"),
+    "year": i18n.N_("In which year was this observed?"),
 }
 
 

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..index import Snapshot
 from ..models import Collection
+from .i18n import N_
 
 # No 0/O, 1/I/L: a code read aloud or from a projector can't be mistyped between them.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
-DEFAULT_NAME = "Workshop collection"  # stored when none is given; shown translated
+DEFAULT_NAME = N_("Workshop collection")  # stored when none is given; shown translated
 CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 
 

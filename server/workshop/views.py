@@ -145,9 +145,10 @@ def present(claim: dict[str, Any]) -> dict[str, Any]:
         facts.append((_("Company"), view["vendor"]["name"]))
     facts.append((_("Where"), ", ".join(places) or _("Worldwide or not located")))
     if claim.get("workers"):
-        facts.append((_("People"), i18n.format_number(claim["workers"], lang)))
+        facts.append((_("People"), i18n.format_workers(claim["workers"],
+                                                      claim.get("workers_basis"), lang)))
     if claim.get("pay"):
-        facts.append((_("Pay"), i18n.format_pay(claim["pay"], lang)))
+        facts.append((_("Pay"), i18n.format_pay_qualified(claim["pay"], lang)))
     if claim.get("observed"):
         facts.append((_("When"), i18n.format_observed(claim["observed"], lang)))
     facts.append((_("Evidence"), i18n.evidence_label(claim["evidence"], lang)))

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from server import create_app, db, index
-from server.dataset import import_dataset, load_dataset
+from server.dataset import load_dataset
+from server.operations import import_dataset
 
 DATASET = Path(__file__).parent / "dataset"
 ON_POSTGRES = os.environ.get("BTF_TEST_DATABASE_URL", "").startswith("postgres")
