@@ -142,8 +142,10 @@ def _curate_switched_off():
 def _refuse_unsafe_input():
     """Query strings and form fields with NUL or lone surrogates never reach a view."""
     bad = []
-    for where in (request.args, request.form if request.method in ("POST", "PUT", "PATCH")
-                  else None):
+    # Only a form body is parsed here: reading any other body now would fix its size limit
+    # before a blueprint can set its own (the API's 10 KB for suggestions).
+    is_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    for where in (request.args, request.form if is_form else None):
         if where:
             for key, values in where.lists():
                 if text.is_unsafe(key) or any(text.is_unsafe(v) for v in values):
