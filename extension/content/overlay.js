@@ -329,7 +329,7 @@ button.close {
     forLabel.htmlFor = durations.id;
     dismissRow.append(forLabel, durations, button('', strings.dismiss, dismissNow));
 
-    card.append(head, lines, actions, dismissRow);
+    card.append(head, lines, ...(data.languageLine ? [element('p', 'total', data.languageLine)] : []), actions, dismissRow);
     card.addEventListener('focusin', (event) => {
       // Remember where focus came from, to give it back when the card closes.
       if (event.relatedTarget && !card.contains(event.relatedTarget)) returnFocusTo = event.relatedTarget;
@@ -415,7 +415,7 @@ button.close {
   let watching = false;
 
   function ask() {
-    return send('overlay-data').then((data) => {
+    return send('overlay-data', { pageLang: document.documentElement ? document.documentElement.lang : '' }).then((data) => {
       if (!data || !Array.isArray(data.lines) || !data.strings) return;
       whenParsed(() => {
         if (shown || !document.documentElement) return;

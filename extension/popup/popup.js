@@ -339,6 +339,10 @@ function renderLanguage(platform, code) {
   const context = summary.context;
   if (context && (context.languages.length || context.totals.length)) {
     section.append(element('h3', { text: t('moderatorsContext', context.label) }));
+    // One source for the whole report: said once; else each figure with its own.
+    const urls = new Set(context.languages.map((entry) => entry.row.source && entry.row.source.url));
+    const shared = urls.size === 1 ? context.languages[0].row.source : null;
+    if (shared) section.append(element('p', { className: 'figure-sources context-source' }, `${t('moderatorsSource')} `, figureSource(shared)));
     const list = element('ol', { className: 'moderators-context' });
     for (const entry of context.languages) {
       const current = entry.language === summary.code;
@@ -351,7 +355,7 @@ function renderLanguage(platform, code) {
         element('span', { className: 'figure-name', text: name }),
         element('span', { className: 'figure-count', text: formatCount(entry.count, lang) }),
         element('span', { className: 'bar-track' }, bar),
-        figureSource(entry.row.source),
+        shared ? null : figureSource(entry.row.source),
       );
       if (current) item.setAttribute('aria-current', 'true');
       list.append(item);
