@@ -57,7 +57,8 @@ def synthetic_dataset(folder: Path, claims: int) -> None:
 def main(sizes: list[int]) -> None:
     from server import create_app, db
     from server.cli import ensure_database
-    from server.dataset import import_dataset, load_dataset
+    from server.dataset import load_dataset
+    from server.operations import import_dataset
 
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:

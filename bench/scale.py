@@ -58,8 +58,10 @@ def measure(claims: int, database_url: str | None) -> dict:
 
     from server import db, index
     from server.cli import ensure_database
-    from server.dataset import claim_record, import_dataset, load_dataset
+    from server.dataset import load_dataset
     from server.models import Claim
+    from server.operations import import_dataset
+    from server.records import claim_record
     from server.revisions import record_revision
 
     folder = Path(tempfile.mkdtemp(prefix=f"btf-bench-{claims}-"))

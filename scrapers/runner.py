@@ -35,8 +35,8 @@ from scrapers.base import (
     now_iso,
 )
 from scrapers.dsa_tdb import last_complete_week
-from server.curate.operations import queue_proposals
 from server.models import Platform, Proposal, Source, Vendor
+from server.operations import queue_proposals
 
 T = TypeVar("T")
 Progress = Callable[[Sequence[Any], str], AbstractContextManager[Iterable[Any]]]

@@ -15,10 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scrapers.cli import scrape
 
-from . import create_app, db, index
+from . import create_app, db, index, operations
 from .config import ConfigError
 from .curate.commands import create_user_command
-from .dataset import DATASET_DIR, DatasetError, collect, import_dataset, load_dataset, write_dataset
+from .dataset import DATASET_DIR, DatasetError, collect, load_dataset, write_dataset
 from .models import Platform
 
 
@@ -53,10 +53,11 @@ def ensure_database(*, seed: bool = True) -> str:
         note = "database up to date"
         if seed and not session.scalar(select(func.count(Platform.id))):
             seed_dir = current_app.config.get("BTF_SEED_DIR") or DATASET_DIR
-            report = import_dataset(session, load_dataset(seed_dir), comment="seed")
-            session.commit()
+            report = operations.import_dataset(session, load_dataset(seed_dir), comment="seed")
+            operations.commit(session)  # refreshes the public snapshot
             note = f"database seeded: {report.summary()}"
-        index.rebuild(session)
+        else:
+            index.rebuild(session)
         # End the read transaction: `serve` keeps this app context for as long as it runs, and
         # an open transaction would hold SQLite's lock against every write.
         session.rollback()
@@ -96,18 +97,18 @@ def _import(directory: Path, *, dry_run: bool, comment: str, verbose: bool = Fal
     # One bar on stderr (only on a terminal), not a line per record; --verbose lists them.
     with click.progressbar(length=len(dataset.claims), label="Claims", file=sys.stderr,
                            show_pos=True) as bar:
-        report = import_dataset(session, dataset, comment=comment, progress=bar.update)
+        report = operations.import_dataset(session, dataset, comment=comment,
+                                           progress=bar.update)
     if verbose:
         for line in report.created:
             click.echo(f"  + {line}")
         for line in report.updated:
             click.echo(f"  ~ {line}")
     if dry_run:
-        session.rollback()
+        operations.rollback(session)
         click.echo(f"Dry run, nothing written: would be {report.summary()}.")
         return
-    session.commit()
-    index.rebuild(session)
+    operations.commit(session)
     click.echo(f"Imported from {directory}: {report.summary()}.")
 
 

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import changes as change_feed
 from . import domains
-from .dataset import claim_record, platform_record, vendor_record
 from .models import KINDS, Claim, Platform, Publication, Revision, Vendor
+from .records import claim_record, platform_record, vendor_record
 
 LICENCE = {
     "name": "CC BY-SA 4.0",

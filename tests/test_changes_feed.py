@@ -6,8 +6,8 @@ import feedparser
 from sqlalchemy import select
 
 from server import index
-from server.dataset import claim_record
 from server.models import Claim, Source
+from server.records import claim_record
 from server.revisions import record_revision
 
 

@@ -15,11 +15,11 @@ from server.dataset import (
     DATASET_DIR,
     DatasetError,
     collect,
-    import_dataset,
     load_dataset,
     write_dataset,
 )
 from server.models import Claim, Platform, Revision
+from server.operations import import_dataset
 
 
 def test_shipped_dataset_is_valid():

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from server import index
-from server.dataset import claim_record, platform_record
 from server.models import Claim, Platform, Publication, Source
+from server.records import claim_record, platform_record
 from server.revisions import record_revision
 
 

@@ -16,8 +16,8 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from .. import domains, index, text
 from ..db import get_session
 from ..extensions import limiter
+from ..operations import Invalid, create_suggestion
 from . import schemas
-from .operations import SuggestionError, create_suggestion
 
 
 class _Parser(FlaskParser):
@@ -290,7 +290,7 @@ class Suggestions(MethodView):
         session = get_session()
         try:
             proposal = create_suggestion(session, data)
-        except SuggestionError as exc:
+        except Invalid as exc:
             abort(400, message="Some fields are not valid.", errors=exc.fields)
         session.commit()
         return {"id": proposal.id, "status": proposal.status}

@@ -11,10 +11,9 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from .. import index
+from .. import operations
 from ..db import get_session
 from ..models import User
-from . import operations
 
 MAX_NEXT_LENGTH = 2000
 
@@ -59,15 +58,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def commit(session: Session | None = None) -> None:
-    """Commit the request's writes; rebuild the public index at once if they touched it."""
-    session = session or get_session()
-    session.commit()
-    if operations.public_changed(session):
-        operations.forget_public_change(session)
-        index.rebuild(session)
+    operations.commit(session or get_session())
 
 
 def rollback(session: Session | None = None) -> None:
-    session = session or get_session()
-    session.rollback()
-    operations.forget_public_change(session)
+    operations.rollback(session or get_session())

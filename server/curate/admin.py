@@ -25,18 +25,18 @@ from flask import (
 )
 from sqlalchemy import func, select
 
+from .. import operations
 from ..dataset import (
     VENDORS_FILE,
     Dataset,
     DatasetError,
-    ImportReport,
     collect,
     dumps,
     load_dataset,
 )
 from ..db import get_session
 from ..models import Revision, User
-from . import bp, history, operations
+from . import bp, history
 from .access import actor, commit, role_required, rollback
 from .forms import ImportConfirmForm, ImportForm, NewUserForm, UserForm
 
@@ -256,7 +256,7 @@ def _load_upload(folder: Path) -> Dataset:
         return load_dataset(work)
 
 
-def _dry_run(dataset: Dataset) -> tuple[ImportReport, list[dict]]:
+def _dry_run(dataset: Dataset) -> tuple[operations.ImportReport, list[dict]]:
     """What importing would change, computed in a transaction that is then rolled back."""
     session = get_session()
     last_revision = session.scalar(select(func.max(Revision.id))) or 0
@@ -280,11 +280,11 @@ def _changes(session, after_id: int) -> list[dict]:
              "rows": history.diff_rows(rev.before, rev.after)} for rev in revisions]
 
 
-def _fingerprint(report: ImportReport) -> str:
+def _fingerprint(report: operations.ImportReport) -> str:
     return json.dumps([report.created, report.updated])
 
 
-def _preview(folder: Path, token: str, report: ImportReport, changes: list[dict],
+def _preview(folder: Path, token: str, report: operations.ImportReport, changes: list[dict],
              note: str | None = None):
     (folder / PREVIEW_FILE).write_text(_fingerprint(report), encoding="utf-8")
     return render_template("curate/import_preview.html", report=report, changes=changes,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from .. import operations
 from ..db import get_session
 from ..extensions import limiter
 from ..models import User
-from . import bp, operations
+from . import bp
 from .access import actor, commit, role_required, rollback, safe_next
 from .forms import LoginForm, PasswordForm
 

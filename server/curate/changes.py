@@ -9,9 +9,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import operations
 from ..db import get_session
 from ..models import PendingChange, User
-from . import bp, history, operations
+from . import bp, history
 from .access import actor, commit, role_required, rollback
 from .forms import ActionForm
 

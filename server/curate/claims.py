@@ -8,11 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from .. import domains
-from ..dataset import claim_record
+from .. import domains, operations
 from ..db import get_session
 from ..models import KINDS, STATUSES, Claim, Domain, PendingChange, Platform, Proposal, Vendor
-from . import bp, history, operations
+from ..records import claim_record
+from . import bp, history
 from .access import actor, commit, role_required, rollback
 from .forms import EVIDENCE_LABELS, KIND_LABELS, ActionForm, ClaimForm, claim_form_data
 

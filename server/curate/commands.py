@@ -7,9 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from .. import db
+from .. import db, operations
 from ..models import ROLES
-from . import operations
 
 
 @click.command("create-user")
@@ -34,10 +33,10 @@ def create_user_command(email: str, role: str, display_name: str | None,
         user = operations.create_user(session, email=email, password=password, role=role,
                                       display_name=display_name)
     except operations.Invalid as exc:
-        session.rollback()
+        operations.rollback(session)
         lines = [f"  {name.replace('_', ' ')}: {message}"
                  for name, messages in exc.fields.items() for message in messages]
         raise click.ClickException("The account was not created:\n" + "\n".join(lines)) from exc
-    session.commit()
+    operations.commit(session)
     click.echo(f"Created the {user.role} account {user.email} ({user.display_name}). "
                "Sign in at /curate/login.")

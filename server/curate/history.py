@@ -11,10 +11,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import operations
 from ..db import get_session
 from ..models import PendingChange, Revision
 from ..revisions import entity_type
-from . import operations
 from .access import actor, commit, rollback
 from .forms import ActionForm
 

@@ -8,11 +8,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import domains
-from ..dataset import platform_record
+from .. import domains, operations
 from ..db import get_session
 from ..models import Claim, Domain, PendingChange, Platform, claim_platforms
-from . import bp, history, operations
+from ..records import platform_record
+from . import bp, history
 from .access import actor, commit, role_required, rollback
 from .forms import PlatformForm, parse_rules, platform_form_data
 

@@ -10,10 +10,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..dataset import domain_sort_key, platform_record
+from .. import operations
 from ..db import get_session
 from ..models import PROPOSAL_STATUSES, Claim, Platform, Proposal, Source, User
-from . import bp, changes, history, operations
+from ..records import domain_sort_key, platform_record
+from . import bp, changes, history
 from .access import actor, commit, role_required, rollback
 from .forms import ProposalForm
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from ..dataset import vendor_record
+from .. import operations
 from ..db import get_session
 from ..models import Claim, PendingChange, Vendor, claim_vendors
-from . import bp, history, operations
+from ..records import vendor_record
+from . import bp, history
 from .access import actor, commit, role_required, rollback
 from .forms import VendorForm, vendor_form_data
 

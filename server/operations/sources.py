@@ -1,4 +1,4 @@
-"""Writes on sources that are not edits: the link checker's results.
+"""Writes on sources that are not edits: the link checker's results, archived copies.
 
 Sources are not versioned on their own (they are edited with their claim); a check still leaves
 a trail: one Revision (entity "source", action "check") for each source whose check changed,
@@ -12,11 +12,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Revision, Source
-from server.revisions import record_revision
+from ..models import Revision, Source
+from ..records import SourceRecord, claim_record
+from ..revisions import record_revision
+from .common import Invalid, touch, write_revision
 
 CHECK_COLUMNS = ("check_status", "final_url", "check_detail", "quote_found", "quote_excerpt",
                  "page_published", "date_mismatch")
@@ -67,3 +70,38 @@ def record_checks(session: Session, results: Iterable[tuple[int | None, str, Map
                 changed += 1
     session.flush()
     return changed
+
+
+def set_archive_url(session: Session, url: str | None, archive_url: str, *,
+                    source_ids: Iterable[int] | None = None, user: Any = None,
+                    comment: str | None = None) -> list[Any]:
+    """Set `archive_url` on the sources citing `url` (or those of `source_ids`) that have none.
+
+    The archived copy is part of its claim's record, so each claim changed gets a new version
+    and its own Revision (and, when published, the public snapshot shows the link). Returns
+    the claims changed; only flushes.
+    """
+    if not archive_url.startswith("https://web.archive.org/"):
+        raise Invalid({"archive_url": ["An archived copy is a web.archive.org address."]})
+    try:
+        SourceRecord().load({"archive_url": archive_url}, partial=True)
+    except ValidationError as exc:
+        raise Invalid(exc.messages) from exc
+    ids = [int(i) for i in source_ids or [] if isinstance(i, int)]
+    statement = select(Source).where(Source.id.in_(ids)) if ids else \
+        select(Source).where(Source.url == url)
+    sources = [s for s in session.scalars(statement) if not s.archive_url]
+    claims: dict[int, tuple[Any, dict]] = {}
+    for source in sources:
+        claim = source.claim
+        claims.setdefault(claim.id, (claim, claim_record(claim)))
+        source.archive_url = archive_url
+    for claim, before in claims.values():
+        touch(claim, user, editor=False)
+        session.flush()
+        write_revision(session, claim, "update", before, user,
+                       comment or "archived copy added",
+                       public="published" in (before["status"], claim.status))
+    session.flush()
+    return [claim for claim, _before in claims.values()]
+

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from server import db
-from server.curate import operations
+from server import db, operations
+from server.operations import users as user_operations
 from server.models import User
 
 from .helpers import PLATFORM_HOST, PLATFORM_SLUG, make_user
@@ -16,7 +16,7 @@ from .helpers import PLATFORM_HOST, PLATFORM_SLUG, make_user
 @pytest.fixture(autouse=True)
 def _quick_hashes(monkeypatch):
     """argon2id still, with small parameters: the suite makes many accounts."""
-    monkeypatch.setattr(operations, "_hasher",
+    monkeypatch.setattr(user_operations, "_hasher",
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from server import db
-from server.curate import operations
+from server import db, operations
 from server.models import Claim, Platform, User
 
 PASSWORD = "a long enough password"

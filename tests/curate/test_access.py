@@ -9,10 +9,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from server import db
-from server.curate import operations
-from server.dataset import platform_record
+from server import db, operations
 from server.models import Claim, Platform, Proposal, Revision, User, Vendor
+from server.records import platform_record
 
 from .helpers import PLATFORM_SLUG, a_claim, signed_in
 

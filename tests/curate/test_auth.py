@@ -261,8 +261,7 @@ def test_sessions_expire_after_the_idle_time(make_app, people):
 
 @pytest.mark.parametrize("password", ["password12", "qwertyuiop", "letmein123"])
 def test_weak_passwords_are_refused(capp, people, password):
-    from server import db
-    from server.curate import operations
+    from server import db, operations
 
     with capp.app_context(), pytest.raises(operations.Invalid) as error:
         operations.create_user(db.get_session(), email="weak@example.org", password=password)

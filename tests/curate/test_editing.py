@@ -9,10 +9,9 @@ from html import unescape
 
 from sqlalchemy import select
 
-from server import db
-from server.curate import operations
-from server.dataset import claim_record
+from server import db, operations
 from server.models import Claim, Platform, Proposal, Revision, Source, User, Vendor
+from server.records import claim_record
 
 from .helpers import (
     PLATFORM_SLUG,

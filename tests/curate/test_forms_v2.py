@@ -9,10 +9,9 @@ from html.parser import HTMLParser
 
 from sqlalchemy import select
 
-from server import db
-from server.curate import operations
-from server.dataset import claim_record, platform_record, vendor_record
+from server import db, operations
 from server.models import Claim, Platform, User, Vendor
+from server.records import claim_record, platform_record, vendor_record
 
 from .helpers import PLATFORM_HOST, PLATFORM_SLUG, a_claim, signed_in
 

@@ -10,8 +10,7 @@ import zipfile
 
 from sqlalchemy import func, select
 
-from server import db
-from server.curate import operations
+from server import db, operations
 from server.dataset import collect, dumps
 from server.models import Claim, Platform, Revision, User, Vendor
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from server import db, index
-from server.curate import operations
-from server.dataset import claim_record, platform_record, vendor_record
+from server import db, index, operations
 from server.models import Claim, PendingChange, Platform, Proposal, Revision, User
+from server.records import claim_record, platform_record, vendor_record
 
 from .helpers import PLATFORM_SLUG, a_claim
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from server import db
-from server.curate import operations
+from server import db, operations
 from server.models import Claim, Proposal, User
 
 from .helpers import a_claim, signed_in

@@ -12,10 +12,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from server import db
-from server.curate import operations
-from server.dataset import claim_record, platform_record, vendor_record
+from server import db, operations
 from server.models import Claim, PendingChange, Platform, Revision, User, Vendor
+from server.records import claim_record, platform_record, vendor_record
 
 from .helpers import PLATFORM_HOST, PLATFORM_SLUG, a_claim, claim_form, form_version, signed_in
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from server import index
-from server.dataset import claim_record
 from server.models import Claim
+from server.records import claim_record
 from server.revisions import record_revision
 
 from .conftest import gunicorn, service_env

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import event, select
 
 from server import create_app, index
-from server.dataset import claim_record
 from server.models import Claim
+from server.records import claim_record
 from server.revisions import record_revision
 
 from .conftest import ROOT, free_port, gunicorn, service_env

@@ -1,0 +1,150 @@
+"""What every operation shares: the errors a face maps to a status, the role and version
+checks, and writing the Revision.
+
+An operation checks who may do it, validates, checks the version the form was loaded at,
+bumps `version`, writes the Revision and flushes; it never commits. The face commits once
+(server/operations/transaction.py), which refreshes the public snapshot when a write marked
+the public record as changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, ValidationError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..models import Revision, User, utcnow
+from ..records import load, record_of
+from ..revisions import entity_type, record_revision
+
+PUBLIC_CHANGED = "btf_public_changed"
+
+
+class OperationError(Exception):
+    """A write was refused; `message` says why in words a curator can act on."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Invalid(OperationError):
+    """The input is not valid; `fields` maps each field (as in the record form) to messages."""
+
+    def __init__(self, fields: dict[str, Any], message: str = "Some fields need attention."):
+        super().__init__(message)
+        self.fields = fields
+
+
+class Forbidden(OperationError):
+    """The user's role or the entry's state does not allow this."""
+
+
+class Conflict(OperationError):
+    """Someone saved the entry since the form was loaded; nothing was written.
+
+    `current` is the record as saved now (None when only the database noticed, at flush: the
+    caller reloads it after rolling back), `submitted` what this user sent. `entity` is None
+    when a stale write was caught with nothing more known (the face knows what it was saving).
+    """
+
+    def __init__(self, entity: Any, expected_version: int | None, current_version: int | None,
+                 current: dict[str, Any] | None, submitted: dict[str, Any] | None):
+        what = entity_type(entity) if entity is not None else "entry"
+        super().__init__(
+            f"This {what} was changed by someone else since you opened it "
+            f"(you had version {expected_version}, it is now at version {current_version}).")
+        self.entity = entity
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.current = current
+        self.submitted = submitted
+
+
+class StaleChange(OperationError):
+    """The pending change was handled since the page showing it was loaded."""
+
+
+class Unavailable(OperationError):
+    """The database cannot be reached or is busy; nothing was written, try again."""
+
+
+def review_required() -> bool:
+    return bool(current_app.config.get("BTF_REVIEW_REQUIRED", True))
+
+
+def public_changed(session: Session) -> bool:
+    """Whether a write in this transaction changed what the public index shows."""
+    return bool(session.info.get(PUBLIC_CHANGED))
+
+
+def forget_public_change(session: Session) -> None:
+    session.info.pop(PUBLIC_CHANGED, None)
+
+
+def mark_public(session: Session) -> None:
+    session.info[PUBLIC_CHANGED] = True
+
+
+def require(user: User | None, role: str) -> None:
+    if user is None or not user.active or not user.has_role(role):
+        raise Forbidden(f"This needs the {role} role.")
+
+
+def version_of(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_version(entity: Any, expected: Any, current: dict | None,
+                  submitted: dict | None) -> None:
+    if version_of(expected) != entity.version:
+        raise Conflict(entity, version_of(expected), entity.version, current, submitted)
+
+
+def flush(session: Session, entity: Any, expected: Any, submitted: dict | None) -> None:
+    """Flush; a concurrent save that slipped in after our version check is a Conflict too."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(entity, version_of(expected), None, None, submitted) from exc
+
+
+def touch(entity: Any, user: User | None, *, editor: bool = True) -> None:
+    entity.version = (entity.version or 0) + 1
+    if hasattr(entity, "updated_at"):
+        entity.updated_at = utcnow()
+    if editor and hasattr(entity, "updated_by_id"):
+        entity.updated_by_id = user.id if user else None
+
+
+def load_record(schema: Schema, raw: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return load(schema, raw)
+    except ValidationError as exc:
+        raise Invalid(exc.messages) from exc
+
+
+def write_revision(session: Session, entity: Any, action: str, before: dict | None,
+                   user: User | None, comment: str | None, *, public: bool = True) -> Revision:
+    """The Revision of a change just made to `entity`; `public` marks the public record as
+    changed, so the commit refreshes the snapshot."""
+    after = record_of(entity)
+    if public:
+        mark_public(session)
+    return record_revision(session, entity, action, before, after,
+                           user_id=user.id if user else None, comment=comment or None)
+
+
+def flat_messages(value: Any) -> list[str]:
+    """Every message of a nested marshmallow-style error mapping, in order."""
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in flat_messages(v)]
+    if isinstance(value, list):
+        return [m for v in value for m in flat_messages(v)]
+    return [str(value)]
