@@ -9,8 +9,8 @@ import time
 import pytest
 
 from .browsers import Browser, overlay_stays_away, wait_for_overlay, wait_until
-from .test_journeys import EN, listed
 from .local_web import LISTED_SITES
+from .test_journeys import EN, listed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -21,7 +21,8 @@ def test_the_overlay_says_who_where_when_how_sure_and_the_source(any_browser: Br
     _slug, platform = listed(LISTED_SITES[0])
     texts = wait_for_overlay(any_browser, any_browser.open(f"https://www.{LISTED_SITES[0]}/"))
     kinds = [kind for kind, count in platform["counts"].items() if count]
-    # One "How sure" and one source per kind shown; "Who", "Where" and "When" where the record has them.
+    # One "How sure" and one source per kind shown; "Who", "Where" and "When" where the record
+    # has them.
     assert texts.count(EN["overlaySure"]) == len(kinds), texts
     assert texts.count(EN["overlaySource"]) == len(kinds), texts
     for label in ("overlayWho", "overlayWhere", "overlayWhen"):
@@ -54,7 +55,8 @@ def test_dismiss_hides_the_platform_in_every_tab_for_30_days(any_browser: Browse
     options = any_browser.open_extension_page("options/options.html")
     assert any_browser.count(options, f"#dismissed-platforms li[data-platform='{slug}']") == 1
     any_browser.click(options, f"#dismissed-platforms li[data-platform='{slug}'] button")
-    wait_until(lambda: slug not in any_browser.storage().get("dismissedPlatforms", {}), 5, "shown again")
+    wait_until(lambda: slug not in any_browser.storage().get("dismissedPlatforms", {}), 5,
+               "shown again")
     wait_for_overlay(any_browser, any_browser.open(f"https://www.{host}/three"))
 
 
@@ -88,8 +90,8 @@ def test_turning_overlays_off_offers_an_immediate_undo(any_browser: Browser):
 
     any_browser.click_overlay(second, EN["overlayUndo"])
     wait_until(lambda: any_browser.storage()["overlaysEnabled"] is True, 5, "overlays on again")
-    texts = wait_until(lambda: (t := any_browser.overlay(second)) and EN["overlayDetails"] in t and t,
-                       5, "the card back where Undo was clicked")
+    wait_until(lambda: (t := any_browser.overlay(second)) and EN["overlayDetails"] in t,
+               5, "the card back where Undo was clicked")
     # The other tab draws its card again too.
     assert platform["name"] in wait_for_overlay(any_browser, first)
 

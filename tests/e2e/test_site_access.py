@@ -16,8 +16,8 @@ import pytest
 
 from .browsers import Browser, overlay_stays_away, wait_for_overlay, wait_for_text, wait_until
 from .conftest import ROOT, Service, free_port, get_json
-from .test_journeys import EN, listed
 from .local_web import LISTED_SITES
+from .test_journeys import EN, listed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -43,7 +43,8 @@ def test_withdrawn_site_access_gives_a_hint_with_one_button(any_browser: Browser
     # The panel on that platform says so and lists the site.
     panel = any_browser.open_extension_page(f"popup/popup.html?platform={slug}")
     wait_for_text(any_browser, panel, "#site-access", EN["accessHeading"])
-    hosts = any_browser.evaluate(panel, "[...document.querySelectorAll('#site-access li')].map(li => li.dataset.host)")
+    hosts = any_browser.evaluate(
+        panel, "[...document.querySelectorAll('#site-access li')].map(li => li.dataset.host)")
     assert hosts == [host], hosts
     assert any_browser.text(panel, "#access-allow") == EN["accessAllow"]
     any_browser.screenshot(panel, str(artifacts / f"site-access-panel-{any_browser.name}.png"))
@@ -79,7 +80,8 @@ def service_with_a_new_platform(tmp_path):
     base = json.loads((dataset / "tiktok.json").read_text())
     claim = dict(base["claims"][0], id=f"{NEW_SLUG}-moderation", platforms=[NEW_SLUG])
     platform = dict(base, slug=NEW_SLUG, name="Example Social", domains=[NEW_HOST], claims=[claim])
-    (dataset / f"{NEW_SLUG}.json").write_text(json.dumps(platform, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(platform, indent=2, ensure_ascii=False) + "\n"
+    (dataset / f"{NEW_SLUG}.json").write_text(text)
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("BTF_")}
@@ -109,7 +111,8 @@ def service_with_a_new_platform(tmp_path):
         process.wait(timeout=10)
 
 
-def test_a_platform_added_on_the_server_reaches_its_pages_once_allowed(browser, service_with_a_new_platform):
+def test_a_platform_added_on_the_server_reaches_its_pages_once_allowed(
+        browser, service_with_a_new_platform):
     """Chromium: the sync brings a host the manifest does not cover; nothing is asked silently;
     the settings list it with one button; once granted, the content script is registered and
     the page gets its card and badge."""
@@ -131,14 +134,16 @@ def test_a_platform_added_on_the_server_reaches_its_pages_once_allowed(browser, 
     # the browser's settings: headless Chromium cannot show the prompt (extension_browser.py).
     to_ask = options.evaluate(
         "() => Promise.all([import('../lib/access.js'), import('../lib/index-store.js')])"
-        ".then(async ([access, store]) => (await access.currentAccess((await store.readIndex()).index)).origins)")
-    new_origins = [f"{scheme}://{sub}{NEW_HOST}/*" for scheme in ("http", "https") for sub in ("", "*.")]
+        ".then(async ([access, store]) =>"
+        " (await access.currentAccess((await store.readIndex()).index)).origins)")
+    new_origins = [f"{scheme}://{sub}{NEW_HOST}/*"
+                   for scheme in ("http", "https") for sub in ("", "*.")]
     assert set(new_origins) <= set(to_ask), to_ask
     for origin in to_ask:
         browser.grant_site_access(origin)
     options.evaluate(ASK_SPY)
     options.click("#access-allow")
-    wait_until(lambda: EN["accessGranted"] in hint.text_content(), 15, f"granted: {hint.text_content()!r}")
+    wait_until(lambda: EN["accessGranted"] in hint.text_content(), 15, "access granted")
     # One request, for exactly the missing origins.
     assert options.evaluate("window.askedFor") == [{"origins": to_ask}]
     scripts = browser.in_worker("chrome.scripting.getRegisteredContentScripts()")
