@@ -41,6 +41,8 @@ fi
 
 step "Node packages for the extension's lint"
 npm ci --prefix tests/extension --no-audit --no-fund --loglevel=error
+# axe-core, injected by the workshop's browser tests (tests/workshop/test_workshop_a11y.py)
+npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error --prefer-offline
 
 step "Lint"
 .venv/bin/ruff check .

@@ -4,6 +4,17 @@
 (function () {
   "use strict";
 
+  // The teacher's class view reloads itself every few seconds while it is on screen.
+  const refresh = document.querySelector("[data-refresh]");
+  if (refresh) {
+    const seconds = Number(refresh.getAttribute("data-refresh")) || 5;
+    window.setInterval(() => {
+      if (document.visibilityState === "visible") {
+        window.location.reload();
+      }
+    }, seconds * 1000);
+  }
+
   const relLink = (rel) => document.querySelector(`link[rel="${rel}"]`);
   const go = (rel) => {
     const link = relLink(rel);
