@@ -394,7 +394,37 @@ def country(code: str):
     based = [p for p in current.platforms if p.get("hq_country") == code]
     return render_template("workshop/country.html", scope=current, code=code,
                            name=i18n.country_name(code, g.lang),
-                           claims=[present(c) for c in claims], based=based)
+                           claims=[present(c) for c in claims], based=based,
+                           vendors=vendors_in(current, code, claims))
+
+
+def vendors_in(current: Scope, code: str, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The vendors working in a country: named by claims located there, or with a sourced site
+    there; with the platforms of those claims and the cities of their sites."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def entry(slug: str) -> dict[str, Any] | None:
+        vendor = current.vendor(slug)
+        if vendor is None:
+            return None
+        return found.setdefault(slug, {"slug": slug, "name": vendor["name"],
+                                       "hq": vendor.get("hq_country"), "platforms": [],
+                                       "cities": []})
+
+    for claim in claims:
+        for slug in claim.get("vendors") or []:
+            row = entry(slug)
+            if row is not None:
+                for platform in current.platforms_of(claim):
+                    if platform["name"] not in row["platforms"]:
+                        row["platforms"].append(platform["name"])
+    for slug, vendor in current.snapshot.vendors.items():
+        for site in vendor.get("sites") or []:
+            if site["country"] == code:
+                row = entry(slug)
+                if row is not None and site.get("city") and site["city"] not in row["cities"]:
+                    row["cities"].append(site["city"])
+    return sorted(found.values(), key=lambda row: row["name"].casefold())
 
 
 # --- quiz ---------------------------------------------------------------------------------------
@@ -554,6 +584,48 @@ def quiz_score():
     score = sum(1 for q, a in zip(questions, answers, strict=True) if q.answer == a)
     return render_template("workshop/quiz_score.html", scope=scope(), seed=number, review=review,
                            score=score, total=len(questions), other_seed=new_set())
+
+
+# --- supply chain --------------------------------------------------------------------------------
+
+
+def supply_chain(current: Scope, slug: str) -> list[dict[str, Any]]:
+    """Platform -> vendor -> countries: for each vendor the platform's claims name (in the order
+    named), the countries of those claims, the years observed and how many claims."""
+    rows: dict[str, dict[str, Any]] = {}
+    for claim in _newest_first(current.claims_of(slug)):
+        for vendor_slug in claim.get("vendors") or []:
+            vendor = current.vendor(vendor_slug)
+            if vendor is None:
+                continue
+            row = rows.setdefault(vendor_slug, {"slug": vendor_slug, "name": vendor["name"],
+                                                "countries": [], "years": set(), "claims": 0})
+            row["claims"] += 1
+            for location in claim["locations"]:
+                if location["country"] not in row["countries"]:
+                    row["countries"].append(location["country"])
+            observed = claim.get("observed") or {}
+            for value in (observed.get("start"), observed.get("end")):
+                if value:
+                    row["years"].add(int(value[:4]))
+    out = []
+    for row in sorted(rows.values(), key=lambda r: (-r["claims"], r["name"].casefold())):
+        years = sorted(row.pop("years"))
+        row["period"] = (str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+                         if years else "")
+        out.append(row)
+    return out
+
+
+@bp.route("/chain")
+def chain():
+    """Who does the work for each platform, and where: printable."""
+    current = scope()
+    chains = [{"platform": p, "vendors": supply_chain(current, p["slug"])}
+              for p in current.platforms]
+    return render_template("workshop/chain.html", scope=current,
+                           chains=[c for c in chains if c["vendors"]],
+                           without=[c["platform"]["name"] for c in chains if not c["vendors"]])
 
 
 # --- cards ---------------------------------------------------------------------------------------

@@ -129,3 +129,35 @@ def test_the_map_is_drawn_on_the_server_without_scripts(wclient):
     assert "<script" not in svg and "<image" not in svg and "http" not in svg.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
     assert svg.count("<path class=\"country") >= 170
+
+
+def test_a_country_page_lists_the_companies_working_there(wclient, export):
+    html = wclient.get("/workshop/map/KE?lang=en").get_data(as_text=True)
+    assert "Companies doing the work here" in html
+    assert 'data-vendor="sama"' in html
+    sama = next(v for v in export["vendors"] if v["slug"] == "sama")
+    cities = [s["city"] for s in sama["sites"] if s["country"] == "KE" and s.get("city")]
+    row = html[html.index('data-vendor="sama"'):].split("</li>")[0]
+    for city in cities:
+        assert city in row
+    assert "Facebook" in row  # a claim located in Kenya names Sama for Facebook
+    # A company with no claim nor site in a country is not listed there.
+    assert 'data-vendor="sama"' not in wclient.get("/workshop/map/IE").get_data(as_text=True)
+
+
+def test_the_supply_chain_runs_from_platform_to_company_to_country(wclient, export):
+    html = wclient.get("/workshop/chain?lang=en").get_data(as_text=True)
+    for platform in export["platforms"]:
+        claims = [c for c in export["claims"] if platform["slug"] in c["platforms"]]
+        named = {v for c in claims for v in c["vendors"]}
+        if not named:
+            continue
+        section = html[html.index(f'id="chain-{platform["slug"]}"'):].split("</section>")[0]
+        for vendor in named:
+            row = section[section.index(f'data-vendor="{vendor}"'):].split("</tr>")[0]
+            countries = {loc["country"] for c in claims if vendor in c["vendors"]
+                         for loc in c["locations"]}
+            for code in countries:
+                assert f'href="/workshop/map/{code}?lang=en"' in row
+    assert "Chaîne de sous-traitance" in wclient.get("/workshop/chain?lang=fr").get_data(
+        as_text=True)

@@ -10,7 +10,8 @@ from server.workshop.quiz import build_quiz
 from server.workshop.scope import Scope
 
 PATHS = ["/workshop/", "/workshop/map", "/workshop/cards", "/workshop/quiz?seed=1",
-         "/workshop/collections/new"]
+         "/workshop/collections/new", "/workshop/chain", "/workshop/join",
+         "/workshop/quiz/class?set=1"]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
