@@ -628,6 +628,43 @@ def chain():
                            without=[c["platform"]["name"] for c in chains if not c["vendors"]])
 
 
+# --- who moderates your language (DSA transparency reports) -------------------------------------
+
+
+def language_chart(platform: dict[str, Any]) -> dict[str, Any] | None:
+    """The platform's moderators per language for the report period giving the most languages
+    (the latest of equals): bars longest first, with the source of each figure."""
+    rows = [m for m in platform.get("moderators") or []
+            if m["language"] not in ("total", "none")]
+    periods: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        periods.setdefault(row["period_label"], []).append(row)
+    if not periods:
+        return None
+    label, chosen = max(periods.items(), key=lambda item: (
+        len(item[1]), max(r["period"]["start"] for r in item[1])))
+    chosen = sorted(chosen, key=lambda r: (-r["count"], r["language"]))
+    top = max(r["count"] for r in chosen) or 1
+    return {
+        "period": label,
+        "bars": [{"language": i18n.language_label(r["language"], g.lang),
+                  "code": r["language"], "count": r["count"],
+                  "width": round(max(0.5, 100 * r["count"] / top), 1),
+                  "publisher": r["source"]["publisher"]} for r in chosen],
+        "publishers": sorted({r["source"]["publisher"] for r in chosen}),
+    }
+
+
+@bp.route("/languages")
+def languages():
+    """Who moderates your language: a chart per platform from its DSA reports' figures."""
+    current = scope()
+    charts = [{"platform": p, "chart": language_chart(p)} for p in current.platforms]
+    return render_template("workshop/languages.html", scope=current,
+                           charts=[c for c in charts if c["chart"]],
+                           without=[c["platform"]["name"] for c in charts if not c["chart"]])
+
+
 # --- cards ---------------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ PAGES = [
     "/workshop/quiz/solo/checked?set=42&answers=1",
     "/workshop/quiz/solo/score?set=42&answers=0123012301", "/workshop/cards",
     "/workshop/cards?paper=letter", "/workshop/?c=ZZZZZZ", "/workshop/nothing-here",
-    "/workshop/chain", "/workshop/map/PH",
+    "/workshop/chain", "/workshop/map/PH", "/workshop/languages",
 ]
 
 

@@ -161,3 +161,29 @@ def test_the_supply_chain_runs_from_platform_to_company_to_country(wclient, expo
                 assert f'href="/workshop/map/{code}?lang=en"' in row
     assert "Chaîne de sous-traitance" in wclient.get("/workshop/chain?lang=fr").get_data(
         as_text=True)
+
+
+def test_a_chart_per_platform_across_languages(wclient, export):
+    html = wclient.get("/workshop/languages?lang=en").get_data(as_text=True)
+    charted = 0
+    for platform in export["platforms"]:
+        rows = [m for m in platform["moderators"] if m["language"] not in ("total", "none")]
+        if not rows:
+            assert f'data-platform="{platform["slug"]}"' not in html
+            continue
+        charted += 1
+        section = html[html.index(f'data-platform="{platform["slug"]}"'):].split("</section>")[0]
+        shown = re.findall(r'<tr data-language="(\w+)">.*?<span class="count">([^<]+)</span>',
+                           section, re.S)
+        assert shown, platform["slug"]
+        label = re.search(r'<span class="note">\(([^)]+)\)</span>', section).group(1)
+        expected = sorted(((m["language"], m["count"]) for m in rows
+                           if m["period_label"] == label), key=lambda r: (-r[1], r[0]))
+        assert [(code, int(count.replace(",", ""))) for code, count in shown] == expected
+        # The period charted is the one giving the most languages.
+        assert len(expected) == max(
+            sum(1 for m in rows if m["period_label"] == p) for p in {m["period_label"]
+                                                                       for m in rows})
+    assert charted >= 2
+    french = wclient.get("/workshop/languages?lang=fr").get_data(as_text=True)
+    assert "Qui modère votre langue" in french and "anglais" in french

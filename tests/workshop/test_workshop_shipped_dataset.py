@@ -10,7 +10,7 @@ from server.workshop.quiz import build_quiz
 from server.workshop.scope import Scope
 
 PATHS = ["/workshop/", "/workshop/map", "/workshop/cards", "/workshop/quiz?seed=1",
-         "/workshop/collections/new", "/workshop/chain", "/workshop/join",
+         "/workshop/collections/new", "/workshop/chain", "/workshop/join", "/workshop/languages",
          "/workshop/quiz/class?set=1"]
 
 
