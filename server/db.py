@@ -98,14 +98,15 @@ def alembic_config(connection=None):
     return config
 
 
-def migrate(target: str = "head") -> None:
-    """Create or upgrade the schema of the current app's database to `target`."""
+def migrate(target: str = "head", *, down: bool = False) -> None:
+    """Upgrade (or with `down`, downgrade) the current app's database schema to `target`."""
     from alembic import command
 
+    step = command.downgrade if down else command.upgrade
     with engine().connect() as connection:
         if connection.dialect.name != "sqlite":
             with connection.begin():
-                command.upgrade(alembic_config(connection), target)
+                step(alembic_config(connection), target)
             return
         # SQLite migrations copy tables to alter them; with foreign keys on, dropping the old
         # copy would cascade-delete the child rows. The pragma only works outside a transaction,
@@ -114,7 +115,7 @@ def migrate(target: str = "head") -> None:
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
-                command.upgrade(alembic_config(connection), target)
+                step(alembic_config(connection), target)
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise RuntimeError(f"The migration left rows without their parent: {broken}")

@@ -97,8 +97,10 @@ class Pay(ma.Schema):
     amount = fields.Float(required=True)
     currency = fields.String(required=True)
     per = fields.String(required=True, validate=validate.OneOf(PAY_PERIODS))
-    qualifier = fields.String(required=True, validate=validate.OneOf(PAY_QUALIFIERS),
-                              metadata={"description": "How the source puts the amount"})
+    qualifier = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(PAY_QUALIFIERS),
+        metadata={"description": "How the source puts the amount; null only on records older "
+                                 "than the field, until a curator checks them"})
 
 
 class Observed(ma.Schema):

@@ -74,6 +74,9 @@ def test_every_listed_entity_matches_the_schema(make_app):
                       for slug in vendors]
         elif operation.path == "/api/v1/platforms":
             cases += [operation.Case(query={"page": page, "per_page": 5}) for page in (1, 2, 3)]
+        elif operation.path == "/api/v1/platforms/{slug}/changes.atom":
+            cases += [operation.Case(path_parameters={"slug": slug})
+                      for slug in list(index["platforms"])[:5]]
         elif operation.method.upper() == "GET":
             cases.append(operation.Case())
     statuses = Counter()

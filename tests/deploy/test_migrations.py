@@ -60,8 +60,13 @@ def _upgrade(database_url: str, target: str) -> None:
 
 
 def _downgrade(engine, target: str) -> None:
-    with engine.begin() as connection:
-        command.downgrade(db.alembic_config(connection), target)
+    """Downgrade through the app's own migration step (on SQLite, foreign keys off meanwhile)."""
+    app = create_app(_config(engine.url.render_as_string(hide_password=False)))
+    try:
+        with app.app_context():
+            db.migrate(target, down=True)
+    finally:
+        app.extensions["btf_engine"].dispose()
 
 
 def _insert_rows(engine) -> None:
@@ -75,17 +80,24 @@ def _insert_rows(engine) -> None:
 
 
 def _stored(engine) -> dict:
-    """The rows that were written, read back with plain SQL."""
+    """The rows that were written, read back with plain SQL (whichever schema is in place)."""
     with engine.connect() as connection:
         def one(sql):
             return tuple(connection.execute(text(sql)).one())
+
+        # 0002 moved a claim's vendor from claims.vendor_id to the ordered claim_vendors.
+        if "vendor_id" in {c["name"] for c in inspect(connection).get_columns("claims")}:
+            vendor = one("SELECT vendor_id FROM claims")
+        else:
+            vendor = one("SELECT vendor_id FROM claim_vendors ORDER BY position LIMIT 1")
 
         return {
             "platform": one("SELECT slug, name, owner, hq_country FROM platforms"),
             "domain": one("SELECT host, platform_id FROM domains"),
             "vendor": one("SELECT slug, name, website FROM vendors"),
             "claim": one("SELECT key, kind, status, workers, pay_currency, pay_per, "
-                         "observed_start, vendor_id FROM claims"),
+                         "observed_start FROM claims"),
+            "claim_vendor": vendor,
             "source": one("SELECT url, publisher, published, quote FROM sources"),
             "translation": one("SELECT language, summary FROM claim_translations"),
             "revisions": one("SELECT count(*) FROM revisions"),
@@ -113,8 +125,11 @@ def _check_served(database_url: str, folder) -> None:
         assert claim["id"] == "examplegram-acme-manila-2023"
         assert claim["summary"].startswith("Des modérateurs d'Acme BPO")
         assert claim["vendor"]["name"] == "Acme BPO"
+        assert [v["name"] for v in claim["vendors"]] == ["Acme BPO"]
         assert claim["locations"] == [{"country": "PH", "city": "Manila"}]
-        assert claim["pay"] == {"amount": 2.25, "currency": "USD", "per": "hour"}
+        # What the figure's wording was is not known from before 0002: left for a curator.
+        assert claim["pay"] == {"amount": 2.25, "currency": "USD", "per": "hour",
+                                "qualifier": None}
         assert claim["observed"] == {"start": "2023-04", "end": None}
         assert claim["last_verified"] == "2024-06-01"
         assert claim["sources"][0]["url"] == "https://news.example/acme"
