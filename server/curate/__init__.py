@@ -9,7 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 
+from .. import operations
 from ..extensions import login_manager
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
@@ -18,6 +20,7 @@ bp = Blueprint("curate", __name__, url_prefix="/curate")
 PUBLIC_ENDPOINTS = frozenset({"curate.login"})
 
 from . import (  # noqa: E402  (the views register their routes on bp)
+    access,
     admin,
     auth,
     changes,
@@ -49,6 +52,22 @@ def _require_sign_in():
         return login_manager.unauthorized()  # to the sign-in page, coming back here after
     return _error_page(401, "Please sign in",
                        "Your session has ended or you are not signed in. Sign in and try again.")
+
+
+@bp.before_request
+def _begin():
+    access.begin()
+
+
+# The one transaction boundary of the workspace: registered before `_private`, so it runs
+# after it (Flask runs after-request functions in reverse order) on the final response.
+bp.after_request(access.finish)
+
+
+@bp.errorhandler(operations.OperationError)
+@bp.errorhandler(StaleDataError)
+def _refused(error):
+    return access.refused(error)
 
 
 @bp.after_request

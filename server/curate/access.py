@@ -1,4 +1,12 @@
-"""Who may see what, where a sign-in may lead, and the one commit of a request."""
+"""Who may see what, where a sign-in may lead, and the one commit of a request.
+
+The transaction boundary of the curators' workspace: a view only calls operations. After it,
+`finish` commits once when the response is a success (any status under 400) and rolls back
+otherwise; an operation's refusal (Invalid, Forbidden, Conflict, a stale row met by any flush)
+or an unreachable database, raised anywhere in the request, becomes its page in `refused`,
+either the view's own (a form with its errors, the conflict page with both texts: `on_failure`)
+or the default page for that refusal.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,10 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, g, make_response, render_template, request, session
 from flask_login import current_user
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import operations
 from ..db import get_session
@@ -57,9 +66,81 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def commit(session: Session | None = None) -> None:
-    operations.commit(session or get_session())
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RETRY_AFTER_SECONDS = 5
 
 
-def rollback(session: Session | None = None) -> None:
-    operations.rollback(session or get_session())
+def on_failure(render: Callable[[operations.OperationError], Any]) -> None:
+    """How this request shows a refused write (after the rollback): `render(error)` returns a
+    response, or None for the default page of that refusal."""
+    g.btf_on_failure = render
+
+
+def after_commit(action: Callable[[], Any]) -> None:
+    """Run `action` once the request's writes are committed (and never if they are not)."""
+    g.setdefault("btf_after_commit", []).append(action)
+
+
+def begin() -> None:
+    """Before a request: remember the messages already queued, to drop only this request's
+    if its writes are refused."""
+    g.btf_flashes = list(session.get("_flashes", []))
+
+
+def finish(response: Any) -> Any:
+    """After a view: commit its writes once if it succeeded, else roll them back."""
+    db = get_session()
+    if request.method in READ_METHODS or response.status_code >= 400:
+        operations.rollback(db)
+        return response
+    try:
+        operations.commit(db)
+    except (operations.OperationError, StaleDataError, DBAPIError) as exc:
+        return refused(exc)
+    for action in g.pop("btf_after_commit", []):
+        action()
+    return response
+
+
+def refused(error: BaseException) -> Any:
+    """Roll back and show why nothing was written."""
+    operations.rollback(get_session())
+    g.pop("btf_after_commit", None)
+    if "btf_flashes" in g:
+        session["_flashes"] = g.btf_flashes
+        if not g.btf_flashes:
+            session.pop("_flashes", None)
+    if isinstance(error, StaleDataError):
+        # Another save changed the row between our read and our write (any flush, autoflush
+        # included): a conflict like any other, never a server error.
+        error = operations.Conflict(None, None, None, None, None)
+    elif isinstance(error, DBAPIError):
+        error = operations.Unavailable("The database is busy or unreachable, so nothing was "
+                                       "saved. Wait a few seconds and try again.")
+    render = g.pop("btf_on_failure", None)
+    shown = render(error) if render is not None else None
+    if shown is None:
+        shown = _default_page(error)
+    response = make_response(shown)
+    if isinstance(error, operations.Unavailable):
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _default_page(error: operations.OperationError) -> tuple[str, int]:
+    title, status = "Not allowed", 403
+    message = error.message
+    if isinstance(error, operations.Invalid):
+        title, status = "Some fields need attention", 422
+        message = " ".join([error.message, *operations.flat_messages(error.fields)])
+    elif isinstance(error, operations.StaleChange):
+        title, status = "Not saved", 409
+    elif isinstance(error, operations.Conflict):
+        status = 409
+        title = "Changed by someone else"
+        if error.entity is None:
+            message = ("Someone else saved this entry at the same moment, so nothing of yours "
+                       "was saved. Go back, reload the page and make your change again.")
+    elif isinstance(error, operations.Unavailable):
+        title, status = "Try again in a moment", 503
+    return render_template("curate/error.html", title=title, message=message), status

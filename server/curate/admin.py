@@ -37,7 +37,7 @@ from ..dataset import (
 from ..db import get_session
 from ..models import Revision, User
 from . import bp, history
-from .access import actor, commit, role_required, rollback
+from .access import actor, after_commit, on_failure, role_required
 from .forms import ImportConfirmForm, ImportForm, NewUserForm, UserForm
 
 # An upload is checked in a folder of its own, kept until it is applied or a day has passed.
@@ -74,20 +74,19 @@ def user_new():
     form = NewUserForm()
     status = 200
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            user = operations.create_user(
-                session, email=form.email.data, password=form.password.data,
-                role=form.role.data, display_name=form.display_name.data, actor=actor())
-        except operations.Invalid as exc:
-            rollback(session)
-            for name, messages in exc.fields.items():
+        def failed(error):
+            if not isinstance(error, operations.Invalid):
+                return None
+            for name, messages in error.fields.items():
                 getattr(form, name).errors = list(messages)
-            status = 422
-        else:
-            commit(session)
-            flash(f"Account created for {user.email} ({user.role}).", "success")
-            return redirect(url_for("curate.users"))
+            return render_template("curate/user_new.html", form=form), 422
+
+        on_failure(failed)
+        user = operations.create_user(
+            get_session(), email=form.email.data, password=form.password.data,
+            role=form.role.data, display_name=form.display_name.data, actor=actor())
+        flash(f"Account created for {user.email} ({user.role}).", "success")
+        return redirect(url_for("curate.users"))
     elif request.method == "POST":
         status = 422
     return render_template("curate/user_new.html", form=form), status
@@ -105,34 +104,35 @@ def user_edit(user_id: int):
         form = UserForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            changed = operations.update_user(
-                session, target, actor=actor(), expected_version=form.version.data,
-                role=form.role.data, active=form.active.data,
-                display_name=form.display_name.data)
-        except operations.Invalid as exc:
-            rollback(session)
-            for name, messages in exc.fields.items():
-                getattr(form, name).errors = list(messages)
-            status = 422
-        except operations.Forbidden as exc:
-            rollback(session)
-            flash(exc.message, "error")
-            status = 422
-        except operations.Conflict as conflict:
-            rollback(session)
-            return history.stale_page(target, conflict,
-                                      back_url=url_for("curate.user_edit", user_id=target.id))
-        else:
-            if changed:
-                commit(session)
-                flash(f"Saved {target.email}.", "success")
+        def failed(error):
+            if isinstance(error, operations.Conflict):
+                return history.stale_page(target, error, back_url=url_for(
+                    "curate.user_edit", user_id=target.id))
+            if isinstance(error, operations.Invalid):
+                for name, messages in error.fields.items():
+                    getattr(form, name).errors = list(messages)
+            elif isinstance(error, operations.Forbidden):
+                flash(error.message, "error")
             else:
-                flash("Nothing changed, so nothing was saved.", "info")
-            return redirect(url_for("curate.users"))
+                return None
+            return _user_page(form, target, 422)
+
+        on_failure(failed)
+        changed = operations.update_user(
+            session, target, actor=actor(), expected_version=form.version.data,
+            role=form.role.data, active=form.active.data, display_name=form.display_name.data)
+        if changed:
+            flash(f"Saved {target.email}.", "success")
+        else:
+            flash("Nothing changed, so nothing was saved.", "info")
+        return redirect(url_for("curate.users"))
     elif request.method == "POST":
         status = 422
-    revisions = session.scalars(
+    return _user_page(form, target, status)
+
+
+def _user_page(form: UserForm, target: User, status: int):
+    revisions = get_session().scalars(
         select(Revision).where(Revision.entity_type == "user", Revision.entity_id == target.id)
         .order_by(Revision.id.desc()).limit(20)).all()
     items = [(rev, history.diff_rows(rev.before, rev.after)) for rev in revisions]
@@ -265,7 +265,7 @@ def _dry_run(dataset: Dataset) -> tuple[operations.ImportReport, list[dict]]:
                                          comment="import preview")
         return report, _changes(session, last_revision)
     finally:
-        rollback(session)
+        operations.rollback(session)  # a preview: nothing of it is kept
 
 
 def _changes(session, after_id: int) -> list[dict]:
@@ -346,14 +346,8 @@ def import_confirm():
         return _preview(folder, form.token.data, report, changes,
                         note="The database changed since you checked these files, so this is "
                              "what importing them would do now. Nothing was written yet."), 409
-    session = get_session()
-    try:
-        report = operations.import_files(session, dataset, user=actor(),
-                                         comment="import from the admin page")
-        commit(session)
-    except Exception:
-        rollback(session)
-        raise
-    shutil.rmtree(folder, ignore_errors=True)
+    report = operations.import_files(get_session(), dataset, user=actor(),
+                                     comment="import from the admin page")
+    after_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
     flash(f"Imported: {report.summary()}.", "success")
     return redirect(url_for("curate.dashboard"))

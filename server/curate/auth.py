@@ -10,7 +10,7 @@ from ..db import get_session
 from ..extensions import limiter
 from ..models import User
 from . import bp
-from .access import actor, commit, role_required, rollback, safe_next
+from .access import actor, on_failure, role_required, safe_next
 from .forms import LoginForm, PasswordForm
 
 AUTH_KEY = "btf_auth"
@@ -64,12 +64,10 @@ def login():
         db = get_session()
         user = operations.authenticate(db, form.email.data or "", form.password.data or "")
         if user is None:
-            rollback(db)
             error = SIGN_IN_FAILED
         else:
             if not user.session_token:
                 operations.new_session_token(user)
-            commit(db)
             _sign_in(user)
             flash(f"Signed in as {user.display_name}.", "success")
             return redirect(target or url_for("curate.dashboard"))
@@ -79,9 +77,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @role_required("contributor")
 def logout():
-    db = get_session()
     operations.new_session_token(actor())
-    commit(db)
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -93,19 +89,21 @@ def logout():
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
-        db = get_session()
         user = actor()
-        try:
-            operations.change_password(db, user, current_password=form.current_password.data,
-                                       new_password=form.new_password.data)
-        except operations.Invalid as exc:
-            rollback(db)
-            for name, messages in exc.fields.items():
+
+        def failed(error):
+            if not isinstance(error, operations.Invalid):
+                return None
+            for name, messages in error.fields.items():
                 getattr(form, name).errors = list(messages)
-        else:
-            commit(db)
-            session[AUTH_KEY] = operations.password_fingerprint(user)
-            session[TOKEN_KEY] = user.session_token
-            flash("Your password is changed. Your other sessions are signed out.", "success")
-            return redirect(url_for("curate.dashboard"))
+            return render_template("curate/password.html", form=form), 422
+
+        on_failure(failed)
+        operations.change_password(get_session(), user,
+                                   current_password=form.current_password.data,
+                                   new_password=form.new_password.data)
+        session[AUTH_KEY] = operations.password_fingerprint(user)
+        session[TOKEN_KEY] = user.session_token
+        flash("Your password is changed. Your other sessions are signed out.", "success")
+        return redirect(url_for("curate.dashboard"))
     return render_template("curate/password.html", form=form)

@@ -13,7 +13,7 @@ from .. import operations
 from ..db import get_session
 from ..models import PendingChange, User
 from . import bp, history
-from .access import actor, commit, role_required, rollback
+from .access import actor, on_failure, role_required
 from .forms import ActionForm
 
 ENTITY_LABELS = {"claim": "claim", "platform": "platform", "vendor": "vendor"}
@@ -106,44 +106,40 @@ def _decision(change_id: int, decision: str):
     back = url_for("curate.change", change_id=change.id)
     user = actor()
     entity: Any = None
-    try:
-        if decision == "publish":
-            entity = operations.publish_change(session, change, user=user,
-                                               expected_version=form.version.data)
-        elif decision == "withdraw":
-            operations.withdraw_change(session, change, user=user,
-                                       expected_version=form.version.data)
-        else:
-            operations.review_change(session, change, decision, user=user,
-                                     expected_version=form.version.data,
-                                     comment=form.comment.data)
-    except operations.Conflict:
-        rollback(session)
-        entity = operations.change_entity(session, change)
-        session.refresh(entity)
-        current = operations.record_of(entity)
-        base = history.revision_at(session, entity, change.base_version)
-        context = {
-            "rows": history.conflict_rows(change.record, current,
-                                          base.after if base else None),
-            "expected_version": change.base_version, "current_version": entity.version,
-            "history_url": url_for(f"curate.{change.entity_type}_history",
-                                   **{f"{change.entity_type}_id": entity.id}),
-        }
-        return _page(change, status=409, conflict=context)
-    except operations.StaleChange as exc:
-        rollback(session)
-        flash(exc.message, "error")
-        return _page(change, status=409)
-    except operations.Invalid as exc:
-        rollback(session)
-        for message in operations.flat_messages(exc.fields):
-            flash(f"{exc.message} {message}", "error")
-        return redirect(back)
-    except operations.Forbidden as exc:
-        rollback(session)
-        abort(403, description=exc.message)
-    commit(session)
+
+    def failed(error):
+        if isinstance(error, operations.Conflict):
+            entity = operations.change_entity(session, change)
+            session.refresh(entity)
+            current = operations.record_of(entity)
+            base = history.revision_at(session, entity, change.base_version)
+            context = {
+                "rows": history.conflict_rows(change.record, current,
+                                              base.after if base else None),
+                "expected_version": change.base_version, "current_version": entity.version,
+                "history_url": url_for(f"curate.{change.entity_type}_history",
+                                       **{f"{change.entity_type}_id": entity.id}),
+            }
+            return _page(change, status=409, conflict=context)
+        if isinstance(error, operations.StaleChange):
+            flash(error.message, "error")
+            return _page(change, status=409)
+        if isinstance(error, operations.Invalid):
+            for message in operations.flat_messages(error.fields):
+                flash(f"{error.message} {message}", "error")
+            return redirect(back)
+        return None
+
+    on_failure(failed)
+    if decision == "publish":
+        entity = operations.publish_change(session, change, user=user,
+                                           expected_version=form.version.data)
+    elif decision == "withdraw":
+        operations.withdraw_change(session, change, user=user,
+                                   expected_version=form.version.data)
+    else:
+        operations.review_change(session, change, decision, user=user,
+                                 expected_version=form.version.data, comment=form.comment.data)
     messages = {
         "publish": f"Published: this is now version {getattr(entity, 'version', '')}, and "
                    "the public record shows it.",

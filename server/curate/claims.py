@@ -13,7 +13,7 @@ from ..db import get_session
 from ..models import KINDS, STATUSES, Claim, Domain, PendingChange, Platform, Proposal, Vendor
 from ..records import claim_record
 from . import bp, history
-from .access import actor, commit, role_required, rollback
+from .access import actor, on_failure, role_required
 from .forms import EVIDENCE_LABELS, KIND_LABELS, ActionForm, ClaimForm, claim_form_data
 
 PER_PAGE = 50
@@ -179,29 +179,28 @@ def claim_new():
     if not form.validate_on_submit():
         return _render_form(form, claim=None, status=422, proposal=proposal)
     user = actor()
-    try:
-        claim = operations.create_claim(
-            session, form.to_record(), user=user, comment=form.comment.data,
-            proposal=proposal, proposal_version=form.proposal_version.data)
-        if form.save_submit.data:
-            operations.change_claim_status(session, claim, "submit", user=user,
-                                           expected_version=claim.version)
-    except operations.Invalid as exc:
-        rollback(session)
-        loose = form.place_errors(exc.fields)
-        return _render_form(form, claim=None, status=422, loose=loose, proposal=proposal)
-    except (operations.Conflict, operations.Forbidden) as exc:
-        rollback(session)
+
+    def failed(error):
+        if isinstance(error, operations.Invalid):
+            loose = form.place_errors(error.fields)
+            return _render_form(form, claim=None, status=422, loose=loose, proposal=proposal)
         handled_meanwhile = proposal is not None and (
-            isinstance(exc, operations.Conflict) or proposal.status != "new")
+            isinstance(error, operations.Conflict) or proposal.status != "new")
         if not handled_meanwhile:
-            abort(403, description=exc.message)
+            return None
         # Someone handled the proposal meanwhile: keep the text, save it as a plain draft.
         flash("Someone handled this proposal while you were writing, so your claim was not "
               "saved. Your text is still in the form: save it again to keep it as a draft of "
               "its own.", "error")
         return _render_form(form, claim=None, status=409, proposal=None)
-    commit(session)
+
+    on_failure(failed)
+    claim = operations.create_claim(
+        session, form.to_record(), user=user, comment=form.comment.data,
+        proposal=proposal, proposal_version=form.proposal_version.data)
+    if form.save_submit.data:
+        operations.change_claim_status(session, claim, "submit", user=user,
+                                       expected_version=claim.version)
     flash(f"Claim {claim.key} saved as a draft." if not form.save_submit.data
           else f"Claim {claim.key} saved and submitted for review.", "success")
     return redirect(url_for("curate.claim", claim_id=claim.id))
@@ -227,30 +226,30 @@ def claim_edit(claim_id: int):
         return _render_form(form, claim=claim)
     if not form.validate_on_submit():
         return _render_form(form, claim=claim, status=422)
-    try:
-        changed = operations.update_claim(
-            session, claim, form.to_record(record["translations"]), user=user,
-            expected_version=form.version.data, comment=form.comment.data)
-        if form.save_submit.data and claim.status in operations.TRANSITIONS["submit"][0]:
-            operations.change_claim_status(session, claim, "submit", user=user,
-                                           expected_version=claim.version)
-            changed = True
-    except operations.Invalid as exc:
-        rollback(session)
-        loose = form.place_errors(exc.fields)
-        return _render_form(form, claim=claim, status=422, loose=loose)
-    except operations.Conflict as conflict:
-        rollback(session)
-        context = history.conflict_context(claim, conflict)
-        form.version.data = str(claim.version)
-        return _render_form(form, claim=claim, status=409, conflict=context)
-    except operations.Forbidden as exc:
-        rollback(session)
-        abort(403, description=exc.message)
+    submitted = form.to_record(record["translations"])
+
+    def failed(error):
+        if isinstance(error, operations.Invalid):
+            loose = form.place_errors(error.fields)
+            return _render_form(form, claim=claim, status=422, loose=loose)
+        if isinstance(error, operations.Conflict):
+            context = history.conflict_context(claim, error, submitted=submitted,
+                                               expected_version=form.version.data)
+            form.version.data = str(claim.version)
+            return _render_form(form, claim=claim, status=409, conflict=context)
+        return None
+
+    on_failure(failed)
+    changed = operations.update_claim(session, claim, submitted, user=user,
+                                      expected_version=form.version.data,
+                                      comment=form.comment.data)
+    if form.save_submit.data and claim.status in operations.TRANSITIONS["submit"][0]:
+        operations.change_claim_status(session, claim, "submit", user=user,
+                                       expected_version=claim.version)
+        changed = True
     if not changed:
         flash("Nothing changed, so nothing was saved.", "info")
         return redirect(url_for("curate.claim", claim_id=claim.id))
-    commit(session)
     if isinstance(changed, PendingChange):
         flash("Your change waits for another curator's review. Until it is published, the "
               "live claim stays as it was, in the public index too.", "success")
@@ -270,22 +269,20 @@ def _status_view(action: str):
         if not form.validate_on_submit():
             abort(400)
         back = url_for("curate.claim", claim_id=claim.id)
-        try:
-            result = operations.change_claim_status(session, claim, action, user=actor(),
-                                                    expected_version=form.version.data,
-                                                    comment=form.comment.data)
-        except operations.Conflict as conflict:
-            rollback(session)
-            return history.stale_page(claim, conflict, back_url=back)
-        except operations.Invalid as exc:
-            rollback(session)
-            for message in operations.flat_messages(exc.fields):
-                flash(f"{exc.message} {message}", "error")
-            return redirect(back)
-        except operations.Forbidden as exc:
-            rollback(session)
-            abort(403, description=exc.message)
-        commit(session)
+
+        def failed(error):
+            if isinstance(error, operations.Conflict):
+                return history.stale_page(claim, error, back_url=back)
+            if isinstance(error, operations.Invalid):
+                for message in operations.flat_messages(error.fields):
+                    flash(f"{error.message} {message}", "error")
+                return redirect(back)
+            return None
+
+        on_failure(failed)
+        result = operations.change_claim_status(session, claim, action, user=actor(),
+                                                expected_version=form.version.data,
+                                                comment=form.comment.data)
         if isinstance(result, PendingChange):
             flash("The retraction waits for another curator's review; until then the claim "
                   "stays published.", "success")

@@ -15,7 +15,7 @@ from .. import operations
 from ..db import get_session
 from ..models import PendingChange, Revision
 from ..revisions import entity_type
-from .access import actor, commit, rollback
+from .access import actor, on_failure
 from .forms import ActionForm
 
 LABELS = {
@@ -191,21 +191,19 @@ def revert_view(entity: Any, revision_id: int, *, history_url: str):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        result = operations.revert(session, entity, revision, user=actor(),
-                                   expected_version=form.version.data, undo=undo)
-    except operations.Conflict as conflict:
-        rollback(session)
-        return stale_page(entity, conflict, back_url=history_url)
-    except operations.Invalid as exc:
-        rollback(session)
-        flash("This version cannot be restored as it is: "
-              + "; ".join(operations.flat_messages(exc.fields)), "error")
-        return redirect(history_url)
-    except (operations.Forbidden, operations.OperationError) as exc:
-        rollback(session)
-        abort(403, description=exc.message)
-    commit(session)
+
+    def failed(error):
+        if isinstance(error, operations.Conflict):
+            return stale_page(entity, error, back_url=history_url)
+        if isinstance(error, operations.Invalid):
+            flash("This version cannot be restored as it is: "
+                  + "; ".join(operations.flat_messages(error.fields)), "error")
+            return redirect(history_url)
+        return None
+
+    on_failure(failed)
+    result = operations.revert(session, entity, revision, user=actor(),
+                               expected_version=form.version.data, undo=undo)
     if isinstance(result, PendingChange):
         flash("The restore waits for another curator's review; until then the live version "
               "stays as it is.", "success")
@@ -224,17 +222,28 @@ def stale_page(entity: Any, conflict: operations.Conflict, *, back_url: str):
                            current_version=entity.version), 409
 
 
-def conflict_context(entity: Any, conflict: operations.Conflict) -> dict[str, Any]:
-    """What a conflict page shows: after a rollback, the entry as saved now beside yours."""
+def conflict_context(entity: Any, conflict: operations.Conflict, *,
+                     submitted: dict | None = None, expected_version: Any = None
+                     ) -> dict[str, Any]:
+    """What a conflict page shows: after a rollback, the entry as saved now beside yours.
+
+    `submitted` and `expected_version` are what the form sent, for a conflict only the
+    database noticed (a stale row at flush), which knows neither."""
     session = get_session()
     session.refresh(entity)
     current = operations.record_of(entity)
-    base_revision = revision_at(session, entity, conflict.expected_version)
+    expected = conflict.expected_version
+    if expected is None:
+        try:
+            expected = int(expected_version)
+        except (TypeError, ValueError):
+            expected = None
+    base_revision = revision_at(session, entity, expected)
     latest = revision_at(session, entity, entity.version)
     return {
-        "rows": conflict_rows(conflict.submitted, current, base_revision.after
+        "rows": conflict_rows(conflict.submitted or submitted, current, base_revision.after
                               if base_revision else None),
-        "expected_version": conflict.expected_version,
+        "expected_version": expected,
         "current_version": entity.version,
         "saved_by": latest.user.display_name if latest and latest.user else None,
         "saved_at": latest.created_at if latest else None,

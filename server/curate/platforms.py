@@ -13,7 +13,7 @@ from ..db import get_session
 from ..models import Claim, Domain, PendingChange, Platform, claim_platforms
 from ..records import platform_record
 from . import bp, history
-from .access import actor, commit, role_required, rollback
+from .access import actor, on_failure, role_required
 from .forms import PlatformForm, parse_rules, platform_form_data
 
 
@@ -101,14 +101,11 @@ def platform_new():
         return _render(form, None, preview=rules_preview(form, None))
     if not form.validate_on_submit():
         return _render(form, None, status=422)
-    session = get_session()
-    try:
-        platform = operations.create_platform(session, form.to_record(), user=actor(),
-                                              comment=form.comment.data)
-    except operations.Invalid as exc:
-        rollback(session)
-        return _render(form, None, status=422, loose=form.place_errors(exc.fields))
-    commit(session)
+    on_failure(lambda error: _render(form, None, status=422,
+                                     loose=form.place_errors(error.fields))
+               if isinstance(error, operations.Invalid) else None)
+    platform = operations.create_platform(get_session(), form.to_record(), user=actor(),
+                                  comment=form.comment.data)
     flash(f"Platform {platform.name} created.", "success")
     return redirect(url_for("curate.platform", platform_id=platform.id))
 
@@ -126,29 +123,30 @@ def platform_edit(platform_id: int):
         return _render(form, platform, preview=rules_preview(form, platform))
     if not form.validate_on_submit():
         return _render(form, platform, status=422)
-    session = get_session()
-    try:
-        changed = operations.update_platform(
-            session, platform, form.to_record(), user=actor(),
-            expected_version=form.version.data, comment=form.comment.data)
-    except operations.Invalid as exc:
-        rollback(session)
-        return _render(form, platform, status=422, loose=form.place_errors(exc.fields))
-    except operations.Conflict as conflict:
-        rollback(session)
-        context = history.conflict_context(platform, conflict)
-        form.version.data = str(platform.version)
-        return _render(form, platform, status=409, conflict=context)
+    submitted = form.to_record()
+
+    def failed(error):
+        if isinstance(error, operations.Invalid):
+            return _render(form, platform, status=422, loose=form.place_errors(error.fields))
+        if isinstance(error, operations.Conflict):
+            context = history.conflict_context(platform, error, submitted=submitted,
+                                               expected_version=form.version.data)
+            form.version.data = str(platform.version)
+            return _render(form, platform, status=409, conflict=context)
+        return None
+
+    on_failure(failed)
+    changed = operations.update_platform(get_session(), platform, submitted, user=actor(),
+                                   expected_version=form.version.data,
+                                   comment=form.comment.data)
     if not changed:
         flash("Nothing changed, so nothing was saved.", "info")
     elif isinstance(changed, PendingChange):
-        commit(session)
         flash("Your change waits for another curator's review: published claims stand on "
               "this entry, so the live version stays until the change is published.",
               "success")
         return redirect(url_for("curate.change", change_id=changed.id))
     else:
-        commit(session)
         flash(f"Saved: version {platform.version}.", "success")
     return redirect(url_for("curate.platform", platform_id=platform.id))
 

@@ -15,7 +15,7 @@ from ..db import get_session
 from ..models import PROPOSAL_STATUSES, Claim, Platform, Proposal, Source, User
 from ..records import domain_sort_key, platform_record
 from . import bp, changes, history
-from .access import actor, commit, role_required, rollback
+from .access import actor, on_failure, role_required
 from .forms import ProposalForm
 
 STALE_MONTHS = 18
@@ -193,26 +193,25 @@ def _proposal_action(proposal_id: int, accept: bool):
     if not form.validate_on_submit():
         abort(400)
     back = url_for("curate.proposal", proposal_id=proposal.id)
-    try:
-        if accept:
-            operations.accept_proposal(session, proposal, user=actor(),
-                                       expected_version=form.version.data, note=form.note.data)
-        else:
-            operations.dismiss_proposal(session, proposal, user=actor(),
-                                        expected_version=form.version.data, note=form.note.data)
-    except operations.Conflict as conflict:
-        rollback(session)
-        return history.stale_page(proposal, conflict, back_url=back)
-    except operations.Invalid as exc:
-        rollback(session)
-        for message in operations.flat_messages(exc.fields):
+
+    def failed(error):
+        if isinstance(error, operations.Conflict):
+            return history.stale_page(proposal, error, back_url=back)
+        if not isinstance(error, (operations.Invalid, operations.Forbidden)):
+            return None
+        messages = operations.flat_messages(error.fields) \
+            if isinstance(error, operations.Invalid) else [error.message]
+        for message in messages:
             flash(message, "error")
         return redirect(back)
-    except operations.Forbidden as exc:
-        rollback(session)
-        flash(exc.message, "error")
-        return redirect(back)
-    commit(session)
+
+    on_failure(failed)
+    if accept:
+        operations.accept_proposal(session, proposal, user=actor(),
+                                   expected_version=form.version.data, note=form.note.data)
+    else:
+        operations.dismiss_proposal(session, proposal, user=actor(),
+                                    expected_version=form.version.data, note=form.note.data)
     flash("Proposal accepted." if accept else "Proposal dismissed.", "success")
     return redirect(url_for("curate.proposals"))
 

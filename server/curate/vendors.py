@@ -10,7 +10,7 @@ from ..db import get_session
 from ..models import Claim, PendingChange, Vendor, claim_vendors
 from ..records import vendor_record
 from . import bp, history
-from .access import actor, commit, role_required, rollback
+from .access import actor, on_failure, role_required
 from .forms import VendorForm, vendor_form_data
 
 
@@ -56,14 +56,11 @@ def vendor_new():
         return _render(form, None)
     if not form.validate_on_submit():
         return _render(form, None, status=422)
-    session = get_session()
-    try:
-        vendor = operations.create_vendor(session, form.to_record(), user=actor(),
-                                          comment=form.comment.data)
-    except operations.Invalid as exc:
-        rollback(session)
-        return _render(form, None, status=422, loose=form.place_errors(exc.fields))
-    commit(session)
+    on_failure(lambda error: _render(form, None, status=422,
+                                     loose=form.place_errors(error.fields))
+               if isinstance(error, operations.Invalid) else None)
+    vendor = operations.create_vendor(get_session(), form.to_record(), user=actor(),
+                                  comment=form.comment.data)
     flash(f"Vendor {vendor.name} created.", "success")
     return redirect(url_for("curate.vendor", vendor_id=vendor.id))
 
@@ -79,29 +76,30 @@ def vendor_edit(vendor_id: int):
     form = VendorForm()
     if not form.validate_on_submit():
         return _render(form, vendor, status=422)
-    session = get_session()
-    try:
-        changed = operations.update_vendor(
-            session, vendor, form.to_record(), user=actor(),
-            expected_version=form.version.data, comment=form.comment.data)
-    except operations.Invalid as exc:
-        rollback(session)
-        return _render(form, vendor, status=422, loose=form.place_errors(exc.fields))
-    except operations.Conflict as conflict:
-        rollback(session)
-        context = history.conflict_context(vendor, conflict)
-        form.version.data = str(vendor.version)
-        return _render(form, vendor, status=409, conflict=context)
+    submitted = form.to_record()
+
+    def failed(error):
+        if isinstance(error, operations.Invalid):
+            return _render(form, vendor, status=422, loose=form.place_errors(error.fields))
+        if isinstance(error, operations.Conflict):
+            context = history.conflict_context(vendor, error, submitted=submitted,
+                                               expected_version=form.version.data)
+            form.version.data = str(vendor.version)
+            return _render(form, vendor, status=409, conflict=context)
+        return None
+
+    on_failure(failed)
+    changed = operations.update_vendor(get_session(), vendor, submitted, user=actor(),
+                                   expected_version=form.version.data,
+                                   comment=form.comment.data)
     if not changed:
         flash("Nothing changed, so nothing was saved.", "info")
     elif isinstance(changed, PendingChange):
-        commit(session)
         flash("Your change waits for another curator's review: published claims stand on "
               "this entry, so the live version stays until the change is published.",
               "success")
         return redirect(url_for("curate.change", change_id=changed.id))
     else:
-        commit(session)
         flash(f"Saved: version {vendor.version}.", "success")
     return redirect(url_for("curate.vendor", vendor_id=vendor.id))
 

@@ -7,8 +7,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from server import db, operations
-from server.operations import users as user_operations
 from server.models import User
+from server.operations import users as user_operations
 
 from .helpers import PLATFORM_HOST, PLATFORM_SLUG, make_user
 

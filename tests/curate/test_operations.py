@@ -257,8 +257,7 @@ def test_publish_and_retract_rebuild_the_public_index_at_once(ops, capp):
     operations.change_claim_status(session, claim, "publish", user=users["reviewer"],
                                    expected_version=claim.version)
     assert operations.public_changed(session)
-    from server.curate.access import commit
-
+    commit = operations.commit  # the one commit of every request and command
     commit(session)
     assert index.current().summaries[PLATFORM_SLUG]["total"] == 1
     change = operations.change_claim_status(session, claim, "retract", user=users["reviewer"],

@@ -266,7 +266,6 @@ def test_a_domain_added_by_edit_answers_lookups_only_once_published(capp, people
         session.commit()
         assert isinstance(result, PendingChange)
         change_id = result.id
-    from server.curate.access import commit  # noqa: F401  (the views' commit refreshes)
     assert public.get("/api/v1/lookup?host=www.testplatform-new.example").get_json() \
         .get("slug") is None
     ada = signed_in(capp, people["curator"])
