@@ -179,9 +179,18 @@ def _links(claims: list[dict[str, Any]], field: str) -> dict[str, dict[str, Any]
     }
 
 
+# The overlay's one line per kind is what people trust at a glance: the best-established claim
+# first (an allegation or a republished copy only when nothing firmer exists), then the most
+# recently verified, then the most recent. extension/lib/record.js headlineClaim agrees.
+HEADLINE_EVIDENCE = {"official_record": 4, "investigative_journalism": 3, "academic_study": 3,
+                     "company_statement": 2, "allegation": 0}
+
+
 def _headline_order(claim: dict[str, Any]) -> tuple:
-    return (claim.get("last_verified") or "", claim.get("observed") and claim["observed"]["start"]
-            or "")
+    original = all(not source.get("is_copy") for source in claim.get("sources") or [])
+    return (HEADLINE_EVIDENCE.get(claim.get("evidence"), 0), original,
+            claim.get("last_verified") or "",
+            claim.get("observed") and claim["observed"]["start"] or "")
 
 
 class Snapshot:

@@ -117,8 +117,17 @@ function text(value) {
 
 // The overlay's (and the index's) headline of a kind: the claim last verified most recently,
 // then observed most recently, the first such in the export's order (server/index.py).
+// The best-established claim first (an allegation or a republished copy only when nothing
+// firmer exists), then the most recently verified, then the most recent: as server/index.py.
+const HEADLINE_EVIDENCE = {
+  official_record: 4, investigative_journalism: 3, academic_study: 3, company_statement: 2, allegation: 0,
+};
+
 function headlineKey(claim) {
-  return [text(claim.last_verified), text(claim.observed && claim.observed.start)];
+  const sources = Array.isArray(claim.sources) ? claim.sources : [];
+  const original = sources.every((s) => !(s && s.is_copy)) ? 1 : 0;
+  return [HEADLINE_EVIDENCE[claim.evidence] || 0, original, text(claim.last_verified),
+    text(claim.observed && claim.observed.start)];
 }
 
 function compareKeys(a, b) {

@@ -17,7 +17,8 @@ const DATA = {
   claims: [
     {
       id: 'old-moderation', kind: 'moderation', summary: 'Older.', platforms: ['facebook'], vendors: ['sama'],
-      locations: [{ country: 'KE' }], observed: { start: '2019' , end: '2020' }, evidence: 'investigative_journalism',
+      // Both allegations: the one verified last heads the kind (record.test.mjs has the ranking).
+      locations: [{ country: 'KE' }], observed: { start: '2019' , end: '2020' }, evidence: 'allegation',
       last_verified: '2024-01-01', sources: [source('Time', 'https://time.example/a')],
     },
     {

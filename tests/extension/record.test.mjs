@@ -124,8 +124,15 @@ test("a platform's record: its claims only, in the reader's language, vendors in
 
 test("groups by kind: the overlay's headline first, then newest first, with filters", () => {
   const { claims } = platformRecord(sampleExport(), 'facebook', 'en');
-  // The headline is the claim verified last (server/index.py), whatever its date.
+  // The headline is the best-established claim, then the one verified last (server/index.py),
+  // whatever its date: the newer allegation does not become the headline.
   assert.equal(headlineClaim(claims.filter((c) => c.kind === 'moderation')).id, 'old-moderation');
+  const copied = claim('copied', 'moderation', { sources: [{ ...source('2025'), is_copy: true }],
+    last_verified: '2026-12-01' });
+  const record = claim('record', 'moderation', { evidence: 'official_record', last_verified: '2025-01-01' });
+  assert.equal(headlineClaim([copied, claims[0]]).id, 'old-moderation');
+  assert.equal(headlineClaim([copied, claims[0], record]).id, 'record');
+  assert.equal(headlineClaim([claims[1]]).id, 'new-moderation');
   assert.equal(claimDate(claims[1]), '2024-03-01');
   assert.deepEqual(newestFirst(claims).map((c) => c.id).slice(0, 2), ['new-moderation', 'mid-moderation']);
 
