@@ -12,8 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import operations
 from ..db import get_session
-from ..models import PROPOSAL_STATUSES, Claim, Platform, Proposal, Source, User
-from ..records import domain_sort_key, platform_record
+from ..models import PROPOSAL_STATUSES, Claim, PendingChange, Platform, Proposal, Source, User
 from . import bp, changes, history
 from .access import actor, on_failure, role_required
 from .forms import ProposalForm
@@ -55,7 +54,9 @@ def _stale():
 
 
 def _broken():
-    return (select(Source).where(Source.check_status.in_(("broken", "moved")))
+    """Sources the link checker found broken or moved, or whose page no longer has the quote."""
+    return (select(Source).where(or_(Source.check_status.in_(("broken", "moved")),
+                                     Source.quote_found.is_(False)))
             .options(selectinload(Source.claim)).order_by(Source.claim_id, Source.position))
 
 
@@ -155,24 +156,24 @@ def proposal_effect(proposal: Proposal) -> dict[str, Any]:
     platform = None
     if proposal.platform_slug:
         platform = session.scalar(select(Platform).where(Platform.slug == proposal.platform_slug))
-    if proposal.kind in ("domain", "owner") and platform is not None:
-        before = platform_record(platform)
-        after = dict(before)
-        if proposal.kind == "domain":
-            host = change.get("add") or proposal.host
-            rules = list(before["domains"])
-            if host and host not in rules:
-                rules.append(host)
-            after["domains"] = sorted(rules, key=domain_sort_key)
-        else:
-            after["owner"] = change.get("to") or before["owner"]
-        return {"rows": history.diff_rows(before, after), "platform": platform,
-                "applies": True}
+    effect: dict[str, Any] = {"platform": platform, "applies": False, "problem": None,
+                              "review": False, "sources": []}
+    try:
+        applied = operations.proposed_record(session, proposal)
+    except operations.Forbidden as exc:
+        applied, effect["problem"] = None, exc.message
+    if applied is not None:
+        entity, before, after = applied
+        return {**effect, "rows": history.diff_rows(before, after), "applies": True,
+                "entity": entity, "review": operations.needs_review(session, entity)}
+    if proposal.kind == "archive" and change.get("add"):
+        sources = operations.archive_sources(session, proposal.source_url,
+                                             change.get("source_ids"))
+        return {**effect, "applies": bool(sources), "sources": sources,
+                "rows": history.diff_rows({"archive_url": None}, {"archive_url": change["add"]})}
     if isinstance(change.get("claim"), dict):
-        return {"rows": history.diff_rows(None, change["claim"]), "platform": platform,
-                "applies": False}
-    return {"rows": history.diff_rows(None, change) if change else [], "platform": platform,
-            "applies": False}
+        return {**effect, "rows": history.diff_rows(None, change["claim"])}
+    return {**effect, "rows": history.diff_rows(None, change) if change else []}
 
 
 @bp.route("/proposals/<int:proposal_id>")
@@ -206,13 +207,18 @@ def _proposal_action(proposal_id: int, accept: bool):
         return redirect(back)
 
     on_failure(failed)
-    if accept:
-        operations.accept_proposal(session, proposal, user=actor(),
-                                   expected_version=form.version.data, note=form.note.data)
-    else:
+    if not accept:
         operations.dismiss_proposal(session, proposal, user=actor(),
                                     expected_version=form.version.data, note=form.note.data)
-    flash("Proposal accepted." if accept else "Proposal dismissed.", "success")
+        flash("Proposal dismissed.", "success")
+        return redirect(url_for("curate.proposals"))
+    result = operations.accept_proposal(session, proposal, user=actor(),
+                                        expected_version=form.version.data, note=form.note.data)
+    if isinstance(result, PendingChange):
+        flash("Proposal accepted: the change waits for another curator's review beside the "
+              "live version.", "success")
+        return redirect(url_for("curate.change", change_id=result.id))
+    flash("Proposal accepted.", "success")
     return redirect(url_for("curate.proposals"))
 
 

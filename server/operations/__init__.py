@@ -59,7 +59,7 @@ from .proposals import (
     queue_proposals,
 )
 from .review import needs_review
-from .sources import record_check, record_checks, set_archive_url
+from .sources import archive_sources, record_check, record_checks, set_archive_url
 from .transaction import commit, rollback
 from .users import (
     authenticate,
@@ -76,6 +76,7 @@ from .vendors import create_vendor, update_vendor
 __all__ = [
     "ENTITY_MODELS", "PENDING_ACTIONS", "PENDING_LABELS", "TRANSITIONS", "Conflict", "Forbidden",
     "ImportReport", "Invalid", "OperationError", "StaleChange", "Unavailable", "accept_proposal",
+    "archive_sources",
     "allowed_actions", "authenticate", "can_edit_claim", "change_claim_status", "change_entity",
     "change_password", "commit", "create_claim", "create_platform", "create_suggestion",
     "create_user", "create_vendor", "dismiss_proposal", "flat_messages",

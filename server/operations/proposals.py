@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import domains
-from ..models import Platform, Proposal, User, Vendor, utcnow
-from ..records import platform_record, proposal_record, vendor_record
+from ..models import PendingChange, Platform, Proposal, User, Vendor, utcnow
+from ..records import domain_sort_key, platform_record, proposal_record, vendor_record
 from ..revisions import record_revision
 from .common import (
     Forbidden,
@@ -134,8 +134,8 @@ def proposed_record(session: Session, proposal: Proposal) -> tuple[Any, dict, di
         host = change.get("add") or proposal.host
         if not host:
             raise Forbidden("This proposal names no domain.")
-        after["domains"] = [*before["domains"], *([host] if host not in before["domains"]
-                                                   else [])]
+        after["domains"] = sorted([*before["domains"], *([host] if host not in before["domains"]
+                                                          else [])], key=domain_sort_key)
     elif proposal.kind == "owner":
         if not change.get("to"):
             raise Forbidden("This proposal names no owner.")
@@ -175,16 +175,17 @@ def accept_proposal(session: Session, proposal: Proposal, *, user: User, expecte
             raise Forbidden("This proposal cannot be applied: "
                             + "; ".join(flat_messages(exc.fields))) from exc
     applied = proposed_record(session, proposal)
-    if applied is not None:
+    if applied is not None:  # domain, owner, moderators, vendor_ids
         entity, _before, after = applied
         update = update_vendor if isinstance(entity, Vendor) else update_platform
         try:
-            update(session, entity, after, user=user, expected_version=entity.version,
-                   comment=comment)
+            changed = update(session, entity, after, user=user,
+                             expected_version=entity.version, comment=comment)
         except Invalid as exc:
             raise Forbidden("This proposal cannot be applied: "
                             + "; ".join(flat_messages(exc.fields))) from exc
-        result = entity
+        # A live entry's change waits for review: the caller shows where.
+        result = changed if isinstance(changed, PendingChange) else entity
     handle_proposal(session, proposal, "accepted", user, note)
     session.flush()
     return result

@@ -87,10 +87,7 @@ def set_archive_url(session: Session, url: str | None, archive_url: str, *,
         SourceRecord().load({"archive_url": archive_url}, partial=True)
     except ValidationError as exc:
         raise Invalid(exc.messages) from exc
-    ids = [int(i) for i in source_ids or [] if isinstance(i, int)]
-    statement = select(Source).where(Source.id.in_(ids)) if ids else \
-        select(Source).where(Source.url == url)
-    sources = [s for s in session.scalars(statement) if not s.archive_url]
+    sources = archive_sources(session, url, source_ids)
     claims: dict[int, tuple[Any, dict]] = {}
     for source in sources:
         claim = source.claim
@@ -105,3 +102,13 @@ def set_archive_url(session: Session, url: str | None, archive_url: str, *,
     session.flush()
     return [claim for claim, _before in claims.values()]
 
+
+
+def archive_sources(session: Session, url: str | None,
+                    source_ids: Iterable[int] | None = None) -> list[Source]:
+    """The sources an archived copy of `url` is for (those of `source_ids` when given) that
+    have none yet."""
+    ids = [i for i in source_ids or [] if isinstance(i, int)]
+    statement = select(Source).where(Source.id.in_(ids)) if ids else \
+        select(Source).where(Source.url == url)
+    return [s for s in session.scalars(statement.order_by(Source.id)) if not s.archive_url]

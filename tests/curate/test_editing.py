@@ -417,3 +417,27 @@ def test_broken_source_state_survives_an_unrelated_edit(capp, people):
     with capp.app_context():
         assert db.get_session().scalar(
             select(Source.check_status).where(Source.claim_id == claim_id)) == "broken"
+
+
+def test_a_quote_not_found_joins_the_broken_sources_queue(capp, people):
+    with capp.app_context():
+        session = db.get_session()
+        claim = session.scalar(select(Claim).where(Claim.status == "published"))
+        source = claim.sources[0]
+        source.check_status = "ok"
+        source.quote_found = False
+        source.quote_excerpt = "The page now says something rather different."
+        source.published, source.page_published, source.date_mismatch = "2021-03", "2019-05-02", \
+            True
+        other = session.scalars(select(Claim).where(Claim.id != claim.id)).first().sources[0]
+        other.check_status, other.quote_found = "ok", None  # unknown: not in the queue
+        session.commit()
+        key, url, unknown_url = claim.key, source.url, other.url
+    page = signed_in(capp, people["contributor"]).get("/curate/sources/broken")
+    text = _text(page.get_data(as_text=True))
+    assert key in text and "Quote not found on the page." in text
+    assert "Nearest text on the page: The page now says something rather different." in text
+    assert "the page says 2019-05-02; the source says 2021-03" in text
+    assert unknown_url not in text or unknown_url == url
+    dashboard = _text(signed_in(capp, people["reviewer"]).get("/curate/").get_data(as_text=True))
+    assert "quote not found" in dashboard
