@@ -86,7 +86,22 @@ class Browser(Protocol):
     def requests(self) -> list[Request]:
         """Every network request the browser made since the test began, in order."""
 
-    def screenshot(self, tab, path: str) -> None: ...
+    def screenshot(self, tab, path: str, selector: str | None = None) -> None:
+        """A PNG of what the tab's viewport shows, or of the first element matching `selector`
+        (its bounding box: a readable crop, never the whole scrolled document)."""
+
+    def resize(self, tab, width: int, height: int) -> None:
+        """Make the tab's viewport `width` x `height` CSS pixels (in Firefox by sizing the
+        whole window, which every tab shares)."""
+
+    def tabs(self) -> list[tuple[Any, str]]:
+        """Every open tab, in order, as (tab, URL): what the user sees in the tab strip."""
+
+    def close_tab(self, tab) -> None: ...
+
+    def restart(self) -> None:
+        """The extension starts again with its stored data, as on the browser's next start
+        (every tab handle from before is gone; `tabs()` lists what is open afterwards)."""
 
 
 def wait_until(condition, timeout: float = 10.0, message: str = "", interval: float = 0.1):
@@ -230,8 +245,29 @@ class ChromiumBrowser:
     def requests(self):
         return list(self._requests)
 
-    def screenshot(self, tab, path):
-        tab.screenshot(path=path)
+    def screenshot(self, tab, path, selector=None):
+        if selector:
+            tab.locator(selector).first.screenshot(path=path)
+        else:
+            tab.screenshot(path=path)
+
+    def resize(self, tab, width, height):
+        tab.set_viewport_size({"width": width, "height": height})
+
+    def tabs(self):
+        return [(page, page.url) for page in self.inner.context.pages]
+
+    def close_tab(self, tab):
+        tab.close()
+
+    def restart(self):
+        # The browser really closed and launched again on the same profile (conftest.py's
+        # `launch_chromium`): storage, permissions and the unpacked extension's id survive.
+        assert self.inner.relaunch, "this browser cannot be relaunched"
+        self.inner.context.close()
+        self.inner.context = self.inner.relaunch()
+        self.inner.context.on("request", self._record)
+        self.inner.route_sites()
 
 
 __all__ = ["OVERLAY_TAG", "Browser", "ChromiumBrowser", "attributes", "wait_until"]

@@ -104,14 +104,22 @@ FIRST_RUN_PATH = "firstrun/firstrun.html"
 
 def close_first_run_page(context, extension_id: str, timeout: float = 10.0) -> str | None:
     """Wait for the first-run tab the extension opens on install, close it, return its URL
-    (None if it never came: test_firstrun.py says so)."""
+    (None if it never came: the first-run journeys say so)."""
+    url = wait_for_first_run_page(context, extension_id, timeout)
+    for page in context.pages:
+        if page.url == url:
+            page.close()
+    return url
+
+
+def wait_for_first_run_page(context, extension_id: str, timeout: float = 10.0) -> str | None:
+    """Wait for the first-run tab the extension opens on install; its URL, or None."""
     url = f"chrome-extension://{extension_id}/{FIRST_RUN_PATH}"
     deadline = time.monotonic() + timeout
     while True:
         for page in context.pages:
             page.wait_for_load_state("domcontentloaded")
             if page.url == url:
-                page.close()
                 return url
         remaining_ms = (deadline - time.monotonic()) * 1000
         if remaining_ms <= 0:
@@ -122,13 +130,10 @@ def close_first_run_page(context, extension_id: str, timeout: float = 10.0) -> s
             return None
 
 
-@pytest.fixture
-def browser(playwright, tmp_path, request):
-    """A fresh Chromium profile with the extension loaded (unpacked, as a developer would)."""
-    media = {"color_scheme": "light", "reduced_motion": "no-preference",
-             **(getattr(request, "param", None) or {})}
-    context = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"),
+def launch_chromium(playwright, profile: Path, media: dict):
+    """Chromium on `profile` with the extension loaded (unpacked, as a developer would)."""
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
         executable_path=CHROMIUM,
         headless=True,
         **media,
@@ -144,18 +149,39 @@ def browser(playwright, tmp_path, request):
             "--no-first-run",
         ],
     )
+
+
+@pytest.fixture
+def keep_first_run() -> bool:
+    """False: the browsers close the first-run tab the extension opens on install before the
+    test starts. A test about that page parametrizes this to True and finds the tab open."""
+    return False
+
+
+@pytest.fixture
+def browser(playwright, tmp_path, request, keep_first_run):
+    """A fresh Chromium profile with the extension loaded (unpacked, as a developer would)."""
+    media = {"color_scheme": "light", "reduced_motion": "no-preference",
+             **(getattr(request, "param", None) or {})}
+    profile = tmp_path / "profile"
+    context = launch_chromium(playwright, profile, media)
+    browser = None
     try:
         worker = next(iter(context.service_workers), None) or context.wait_for_event(
             "serviceworker", timeout=15_000)
         extension_id = worker.url.split("/")[2]
-        browser = ExtensionBrowser(context=context, extension_id=extension_id)
+        browser = ExtensionBrowser(context=context, extension_id=extension_id,
+                                   relaunch=lambda: launch_chromium(playwright, profile, media))
         browser.route_sites()
-        # The first-run page opens once on install (test_firstrun.py checks it); the journeys
+        # The first-run page opens once on install (the journeys check it); the other tests
         # start with it closed, as a user who has read it.
-        browser.first_run_page = close_first_run_page(context, extension_id)
+        if keep_first_run:
+            browser.first_run_page = wait_for_first_run_page(context, extension_id)
+        else:
+            browser.first_run_page = close_first_run_page(context, extension_id)
         yield browser
     finally:
-        context.close()
+        (browser.context if browser else context).close()
 
 
 @pytest.fixture(scope="session")
@@ -189,7 +215,8 @@ def any_browser(request):
         return
     from .firefox_browser import FirefoxBrowser
 
-    firefox = FirefoxBrowser(request.getfixturevalue("firefox_session"), EXTENSION)
+    firefox = FirefoxBrowser(request.getfixturevalue("firefox_session"), EXTENSION,
+                             keep_first_run=request.getfixturevalue("keep_first_run"))
     try:
         yield firefox
     finally:

@@ -29,6 +29,7 @@ class ExtensionBrowser:
     extension_id: str
     page_heads: dict = field(default_factory=dict)
     first_run_page: str | None = None  # the URL of the first-run tab closed at start-up
+    relaunch: object = None  # () -> a new context on the same profile (conftest.py)
 
     @property
     def base(self) -> str:

@@ -221,7 +221,7 @@ class FirefoxBrowser:
 
     name = "firefox"
 
-    def __init__(self, session: FirefoxSession, extension: Path):
+    def __init__(self, session: FirefoxSession, extension: Path, keep_first_run: bool = False):
         Addons = _marionette().addons.Addons  # noqa: N806
 
         self.session = session
@@ -233,9 +233,29 @@ class FirefoxBrowser:
         self.uuid = self.chrome(
             "return WebExtensionPolicy.getByID(arguments[0]).mozExtensionHostname", self.addon_id)
         self.base = f"moz-extension://{self.uuid}/"
+        # The first-run tab the extension opens on install: waited for (so that it cannot come
+        # to the front in the middle of a test), then closed unless the test is about it, as
+        # conftest.py does in Chromium.
+        self.first_run_page = self._wait_for_tab(f"{self.base}firstrun/firstrun.html")
+        if self.first_run_page and not keep_first_run:
+            for tab, url in self.tabs():
+                if url == self.first_run_page:
+                    self.close_tab(tab)
+        self._open_console()
+
+    def _open_console(self) -> None:
+        """The options page in a background tab, where `in_extension` runs."""
         self.console = self._new_tab(focus=False)
         self.client.navigate(f"{self.base}options/options.html")
         self._current = self.console
+
+    def _wait_for_tab(self, url: str, timeout: float = 10.0) -> str | None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(tab_url == url for _tab, tab_url in self.tabs()):
+                return url
+            time.sleep(0.1)
+        return None
 
     def close(self) -> None:
         """Close every tab but the first, blank it, and uninstall the add-on (dropping its data)."""
@@ -248,6 +268,7 @@ class FirefoxBrowser:
                 client.close()
         client.switch_to_window(self.session.first_tab)
         client.navigate("about:blank")
+        client.set_window_rect(width=1280, height=800)
         Addons(client).uninstall(self.addon_id)
 
     # --- plumbing -----------------------------------------------------------------------------
@@ -405,6 +426,58 @@ class FirefoxBrowser:
     def requests(self) -> list[Request]:
         return self.session.proxy.all_requests()
 
-    def screenshot(self, tab, path):
+    def screenshot(self, tab, path, selector=None):
         self._use(tab)
-        Path(path).write_bytes(self.client.screenshot(format="binary"))
+        if selector:
+            element = self.client.find_element("css selector", selector)
+            png = self.client.screenshot(element=element, format="binary")
+        else:
+            png = self.client.screenshot(format="binary", full=False)
+        Path(path).write_bytes(png)
+
+    def resize(self, tab, width, height):
+        # One window for every tab (close() puts the session's size back); the window is made
+        # larger by what its toolbars take, so the page gets the viewport asked for.
+        self._use(tab)
+        self.client.set_window_rect(width=width, height=height)
+        inner = self.client.execute_script("return [window.innerWidth, window.innerHeight]")
+        self.client.set_window_rect(width=2 * width - inner[0], height=2 * height - inner[1])
+
+    def tabs(self):
+        # The tab strip, read in chrome context, with Marionette's handle of each tab (the id
+        # its remote agent's NavigableManager gives the tab's browser, Firefox 140 on).
+        handles = self.client.window_handles
+        listed = self.chrome(
+            """const { NavigableManager } = ChromeUtils.importESModule(
+                 'chrome://remote/content/shared/NavigableManager.sys.mjs');
+               return gBrowser.tabs.map(tab => [
+                 NavigableManager.getIdForBrowser(tab.linkedBrowser),
+                 tab.linkedBrowser.currentURI.spec]);""")
+        assert sorted(handle for handle, _url in listed) == sorted(handles), (listed, handles)
+        return [(handle, url) for handle, url in listed]
+
+    def close_tab(self, tab):
+        self.client.switch_to_window(tab, focus=False)
+        self.client.close()
+        remaining = self.client.window_handles
+        self._current = self.console if getattr(self, "console", None) in remaining else (
+            self.session.first_tab)
+        self.client.switch_to_window(self._current, focus=False)
+
+    def restart(self):
+        # Temporary add-ons do not survive a restart of Firefox, so the add-on is disabled and
+        # enabled again, as the add-on manager does: its background starts anew with its stored
+        # data and permissions, and runtime.onInstalled does not fire (nor on a browser start).
+        # Its tabs close first, as with the browser.
+        for handle in self.client.window_handles:
+            if handle != self.session.first_tab:
+                self.close_tab(handle)
+        self.chrome(
+            """const [addonId] = arguments;
+               const { AddonManager } = ChromeUtils.importESModule(
+                 'resource://gre/modules/AddonManager.sys.mjs');
+               return AddonManager.getAddonByID(addonId)
+                 .then(addon => addon.disable().then(() => addon.enable()))
+                 .then(() => true);""",
+            self.addon_id)
+        self._open_console()

@@ -9,7 +9,7 @@ Adding a scenario:
    with the same `pytestmark`). Use only the `Browser` interface (browsers.py): `open`,
    `open_extension_page`, `overlay`, `click_overlay`, `focus`/`press`, `badge`, `text`, `count`,
    `click`, `fill`, `select`, `evaluate`, `storage`, `grant_origin`, `revoke_origins`,
-   `requests`, `screenshot`,
+   `requests`, `screenshot`, `resize`, `tabs`, `close_tab`, `restart`,
    and the helpers here and in browsers.py (`wait_for_overlay`, `overlay_stays_away`,
    `wait_for_text`, `wait_until`, `set_server`, `listed`).
 2. Assert what the user sees (texts from the extension's _locales files, figures from the
@@ -156,7 +156,8 @@ def test_escape_closes_the_overlay_and_gives_focus_back(any_browser: Browser):
 
 def test_site_access_withdrawn_means_no_overlay_and_no_badge(any_browser: Browser):
     """A user (or a policy) turns off the extension's access to one listed site: nothing shows
-    there, the other listed sites still work. (Issue 17's hint belongs here once it exists.)"""
+    there, the other listed sites still work. (The hint the panel and the settings then show,
+    with its one button, is test_site_access.py's journey, on both browsers too.)"""
     host, other = LISTED_SITES[0], LISTED_SITES[1]
     any_browser.revoke_origins([f"*://{host}/*", f"*://*.{host}/*"])
     granted = any_browser.evaluate(any_browser.open_extension_page("options/options.html"),
@@ -169,6 +170,85 @@ def test_site_access_withdrawn_means_no_overlay_and_no_badge(any_browser: Browse
     other_tab = any_browser.open(f"https://www.{other}/")
     wait_for_overlay(any_browser, other_tab)
     assert any_browser.badge(other_tab) == str(listed(other)[1]["total"])
+
+
+FIRST_RUN = "/firstrun/firstrun.html"
+# How to pin the toolbar button, in each browser's own words (its menus and buttons).
+PIN_WORDS = {"chromium": ("Extensions", "puzzle", "the pin"),
+             "firefox": ("Extensions", "gear", '"Pin to Toolbar"')}
+PIN_WORDS_FR = {"chromium": ("Extensions", "puzzle", "épingle"),
+                "firefox": ("Extensions", "roue dentée", "« Épingler à la barre d'outils »")}
+
+
+def first_run_tabs(browser: Browser) -> list:
+    return [tab for tab, url in browser.tabs()
+            if url.startswith(("chrome-extension://", "moz-extension://"))
+            and urlsplit(url).path == FIRST_RUN]
+
+
+def shown(browser: Browser, tab, selector: str) -> bool:
+    """The element is rendered (not hidden, not display:none) with a size on the page."""
+    return browser.evaluate(
+        tab, f"(n => !!n && n.checkVisibility() && n.getBoundingClientRect().height > 0)"
+             f"(document.querySelector({json.dumps(selector)}))")
+
+
+@pytest.mark.parametrize("keep_first_run", [True], ids=["install"])
+def test_first_run_page_opens_once_on_install(any_browser: Browser, keep_first_run, artifacts):
+    """Installing opens one tab: what the extension shows, what it never sends, how to pin its
+    button in this browser, the language; it loads nothing from anywhere; and it does not open
+    again when the extension starts later."""
+    name = any_browser.name
+    tabs = wait_until(lambda: first_run_tabs(any_browser), 10, "a first-run tab on install")
+    assert len(tabs) == 1, any_browser.tabs()
+    page = tabs[0]
+    wait_until(lambda: any_browser.evaluate(page, "document.documentElement.dataset.ready")
+               == "true", 10, "the first-run page ready")
+    shown_since = any_browser.storage()["firstRunShown"]
+
+    assert any_browser.text(page, "h1") == EN["firstRunHeading"]
+    assert any_browser.evaluate(page, "document.title") == EN["firstRunTitle"]
+    assert any_browser.evaluate(page, "document.documentElement.lang") == "en"
+    # The privacy promise, in full and on screen.
+    assert any_browser.text(page, "#privacy-heading") == EN["firstRunPrivacyHeading"]
+    assert any_browser.text(page, "#privacy-heading + p") == EN["firstRunPrivacy"]
+    assert shown(any_browser, page, "#privacy-heading + p")
+    # Pinning: this browser's steps, in its own words; the other browser's stay hidden.
+    other = "firefox" if name == "chromium" else "chromium"
+    pin = any_browser.text(page, f"#pin-{name}")
+    assert pin == EN[f"firstRunPin{name.capitalize()}"]
+    assert all(words in pin for words in PIN_WORDS[name]), pin
+    assert shown(any_browser, page, f"#pin-{name}")
+    assert not shown(any_browser, page, f"#pin-{other}")
+    any_browser.resize(page, 800, 1000)
+    any_browser.screenshot(page, str(artifacts / f"first-run-{name}-en.png"))
+
+    # The language: French at once, on this page and from then on.
+    any_browser.select(page, "#language", "fr")
+    wait_for_text(any_browser, page, "h1", FR["firstRunHeading"])
+    assert any_browser.evaluate(page, "document.documentElement.lang") == "fr"
+    assert any_browser.text(page, "#privacy-heading + p") == FR["firstRunPrivacy"]
+    pin = any_browser.text(page, f"#pin-{name}")
+    assert all(words in pin for words in PIN_WORDS_FR[name]), pin
+    assert any_browser.storage()["language"] == "fr"
+    any_browser.screenshot(page, str(artifacts / f"first-run-{name}-fr.png"))
+
+    # Nothing remote: no request left the browser, and the page loaded only its own files.
+    assert any_browser.requests() == [], any_browser.requests()
+    loaded = any_browser.evaluate(
+        page, "performance.getEntriesByType('resource').map(e => e.name)")
+    origin = any_browser.evaluate(page, "location.origin")
+    # (Chromium leaves the extension's own files out of this list; Firefox lists them.)
+    assert all(url.startswith(origin + "/") for url in loaded), loaded
+    assert any_browser.count(page, "[src^='http'], link[href^='http'], iframe, object") == 0
+
+    # Once only: closed, the extension started again later, it stays closed.
+    any_browser.close_tab(page)
+    any_browser.restart()
+    listed_tab = any_browser.open(f"https://www.{LISTED_SITES[0]}/")
+    wait_for_overlay(any_browser, listed_tab)  # the extension is up again
+    assert first_run_tabs(any_browser) == [], any_browser.tabs()
+    assert any_browser.storage()["firstRunShown"] == shown_since
 
 
 def test_french(any_browser: Browser):
