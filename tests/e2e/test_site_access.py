@@ -47,6 +47,9 @@ def test_withdrawn_site_access_gives_a_hint_with_one_button(any_browser: Browser
         panel, "[...document.querySelectorAll('#site-access li')].map(li => li.dataset.host)")
     assert hosts == [host], hosts
     assert any_browser.text(panel, "#access-allow") == EN["accessAllow"]
+    # The closing note's pictures: the panel as it opens (its top, with the hint), the
+    # settings' hint cropped, both at a readable size.
+    any_browser.resize(panel, 800, 1000)
     any_browser.screenshot(panel, str(artifacts / f"site-access-panel-{any_browser.name}.png"))
     # Another platform's panel, with access, shows no hint.
     other_slug, _ = listed(LISTED_SITES[1])
@@ -56,7 +59,9 @@ def test_withdrawn_site_access_gives_a_hint_with_one_button(any_browser: Browser
     # The settings list it too; the one button asks for exactly those origins.
     options = any_browser.open_extension_page("options/options.html")
     wait_for_text(any_browser, options, "#site-access", host)
-    any_browser.screenshot(options, str(artifacts / f"site-access-options-{any_browser.name}.png"))
+    any_browser.resize(options, 800, 1000)
+    any_browser.screenshot(options, str(artifacts / f"site-access-options-{any_browser.name}.png"),
+                           "#site-access")
     any_browser.evaluate(options, f"({ASK_SPY})()")
     # Headless browsers cannot show the prompt: the user's "yes" is given in the browser's
     # settings first, then the page's own request resolves at once (extension_browser.py).
