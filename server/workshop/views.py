@@ -309,19 +309,16 @@ def tour_start():
     return redirect(wurl("workshop.tour", n=number, p=None))
 
 
-# How sure a claim is, by what its source is: a record or the company's own words first.
-EVIDENCE_STRENGTH = ("official_record", "company_statement", "academic_study",
-                     "investigative_journalism", "allegation")
 TOUR_ACTIONS = 3
 
 
 def strongest(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One claim per kind of work: the surest evidence, then one with a figure, then newest."""
-    def strength(claim: dict[str, Any]) -> tuple[int, bool]:
-        evidence = claim["evidence"]
-        rank = (EVIDENCE_STRENGTH.index(evidence) if evidence in EVIDENCE_STRENGTH
-                else len(EVIDENCE_STRENGTH))
-        return rank, not (claim.get("pay") or claim.get("workers"))
+    """One claim per kind of work: the best-established (the same ranking as the overlay's
+    headline, server/index.py), then one with a figure, then the newest."""
+    def strength(claim: dict[str, Any]) -> tuple[int, bool, bool]:
+        original = all(not s.get("is_copy") for s in claim.get("sources") or [])
+        return (-index.HEADLINE_EVIDENCE.get(claim["evidence"], 0), not original,
+                not (claim.get("pay") or claim.get("workers")))
 
     ordered = sorted(_newest_first(claims), key=strength)
     chosen = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.workshop.views import EVIDENCE_STRENGTH
+from server.index import HEADLINE_EVIDENCE
 
 PROJECTOR = {"width": 1280, "height": 800}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "workshop"
@@ -58,10 +58,9 @@ def test_the_tour_shows_the_strongest_fact_of_each_kind(wclient, export):
         kinds = sorted({c["kind"] for c in claims})
         assert html.count('<article class="fact') == len(kinds), platform["slug"]
         for kind in kinds:
-            best = min(EVIDENCE_STRENGTH.index(c["evidence"]) for c in claims
-                       if c["kind"] == kind)
+            best = max(HEADLINE_EVIDENCE[c["evidence"]] for c in claims if c["kind"] == kind)
             shown = [c for c in claims if c["kind"] == kind and f'id="claim-{c["id"]}"' in html]
-            assert len(shown) == 1 and EVIDENCE_STRENGTH.index(shown[0]["evidence"]) == best
+            assert len(shown) == 1 and HEADLINE_EVIDENCE[shown[0]["evidence"]] == best
             for label in ("Where", "Evidence"):
                 assert f"<dt>{label}</dt>" in html
         assert f'href="/workshop/tour/{n}/all?lang=en"' in html
