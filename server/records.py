@@ -306,6 +306,13 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
+def source_stub(url: str, *, title: str = "", published: str | None = None,
+                language: str = "en") -> dict[str, Any]:
+    """A SOURCE record with what is known so far (a proposal's link), for a person to finish."""
+    return {"url": url, "title": title, "publisher": "", "published": published, "quote": "",
+            "language": language, "is_copy": False}
+
+
 def claim_record(claim: Claim) -> dict[str, Any]:
     pay = None
     if claim.pay_amount is not None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from .. import domains, operations
 from ..db import get_session
 from ..models import KINDS, STATUSES, Claim, Domain, PendingChange, Platform, Proposal, Vendor
-from ..records import claim_record
+from ..records import claim_record, source_stub
 from . import bp, history
 from .access import actor, on_failure, role_required
 from .forms import EVIDENCE_LABELS, KIND_LABELS, ActionForm, ClaimForm, claim_form_data
@@ -135,12 +135,11 @@ def proposal_prefill(proposal: Proposal) -> dict[str, Any]:
         record = {
             "kind": kinds[0] if kinds else None,
             "platforms": list(change.get("platforms") or []),
-            "vendor": (change.get("vendors") or [None])[0],
-            "sources": [{"url": found.get("url") or proposal.source_url or "",
-                         "title": found.get("title") or "", "publisher": "",
-                         "published": (found.get("published") or "")[:10] or None,
-                         "quote": "", "language": found.get("language") or "en",
-                         "is_copy": False}],
+            "vendors": [v for v in change.get("vendors") or [] if isinstance(v, str)],
+            "sources": [source_stub(found.get("url") or proposal.source_url or "",
+                                    title=found.get("title") or "",
+                                    published=(found.get("published") or "")[:10] or None,
+                                    language=found.get("language") or "en")],
         }
     platforms = record.get("platforms") or []
     if not platforms and proposal.platform_slug:
@@ -155,9 +154,7 @@ def proposal_prefill(proposal: Proposal) -> dict[str, Any]:
         platforms = [slug] if slug else []
     record["platforms"] = platforms
     if not record.get("sources") and proposal.source_url:
-        record["sources"] = [{"url": proposal.source_url, "title": "", "publisher": "",
-                              "published": None, "quote": "", "language": "en",
-                              "is_copy": False}]
+        record["sources"] = [source_stub(proposal.source_url)]
     return record
 
 

@@ -232,12 +232,7 @@ class ClaimForm(FlaskForm):
                      for name in ("url", "title", "publisher", "published", "quote")]
             if not any(texts):
                 continue  # an empty row is no source: leave a row empty to remove it
-            url, title, publisher, published, quote = texts
-            sources.append({"url": url, "title": title, "publisher": publisher,
-                            "published": published or None, "quote": quote,
-                            "language": _text(entry.language.data).lower() or "en",
-                            "is_copy": bool(entry.is_copy.data),
-                            **_archive(entry)})
+            sources.append(_source(entry))
             self._source_rows.append(row)
         responses = []
         for row, entry in enumerate(self.responses.entries):
@@ -249,11 +244,7 @@ class ClaimForm(FlaskForm):
             responses.append({
                 "by": texts["by"], "summary": texts["summary"],
                 "translations": {"fr": texts["summary_fr"]} if texts["summary_fr"] else {},
-                "source": {"url": texts["url"], "title": texts["title"],
-                           "publisher": texts["publisher"],
-                           "published": texts["published"] or None, "quote": texts["quote"],
-                           "language": _text(entry.language.data).lower() or "en",
-                           "is_copy": bool(entry.is_copy.data), **_archive(entry)},
+                "source": _source(entry),
             })
             self._response_rows.append(row)
         vendors: list[str] = []
@@ -336,9 +327,14 @@ class ClaimForm(FlaskForm):
         return loose
 
 
-def _archive(entry: Any) -> dict[str, str]:
+def _source(entry: Any) -> dict[str, Any]:
+    """The SOURCE record of a form row (a claim's source, or a response's)."""
     url = _text(entry.archive_url.data)
-    return {"archive_url": url} if url else {}
+    return {"url": _text(entry.url.data), "title": _text(entry.title.data),
+            "publisher": _text(entry.publisher.data),
+            "published": _text(entry.published.data) or None, "quote": _text(entry.quote.data),
+            "language": _text(entry.language.data).lower() or "en",
+            "is_copy": bool(entry.is_copy.data), **({"archive_url": url} if url else {})}
 
 
 def _response_errors(messages: Any, form: Any, loose: list[str]) -> None:

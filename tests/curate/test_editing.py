@@ -441,3 +441,25 @@ def test_a_quote_not_found_joins_the_broken_sources_queue(capp, people):
     assert unknown_url not in text or unknown_url == url
     dashboard = _text(signed_in(capp, people["reviewer"]).get("/curate/").get_data(as_text=True))
     assert "quote not found" in dashboard
+
+
+def test_a_news_lead_prefills_its_platforms_vendors_and_source(capp, people):
+    with capp.app_context():
+        session = db.get_session()
+        vendor = session.scalars(select(Vendor).order_by(Vendor.slug)).first()
+        session.add(Proposal(origin="news", kind="lead", fingerprint="l" * 64, version=1,
+                             source_url="https://news.example/lead",
+                             payload={"identity": {}, "record": {
+                                 "url": "https://news.example/lead", "title": "Lead headline",
+                                 "published": "2025-02-03T10:00:00Z", "language": "en"},
+                                 "change": {"kinds": ["moderation"],
+                                            "platforms": [PLATFORM_SLUG],
+                                            "vendors": [vendor.slug]}}))
+        session.commit()
+        proposal_id = session.scalar(select(Proposal.id).where(Proposal.kind == "lead"))
+        slug = vendor.slug
+    form = signed_in(capp, people["curator"]).get(f"/curate/claims/new?proposal={proposal_id}")
+    html = form.get_data(as_text=True)
+    select_vendor = re.search(r'<select[^>]*name="vendors-0".*?</select>', html, re.S).group(0)
+    assert re.search(r'<option[^>]*selected[^>]*value="' + re.escape(slug) + '"', select_vendor)
+    assert 'value="Lead headline"' in html and 'value="2025-02-03"' in html
