@@ -11,9 +11,9 @@ import {
   syncIndex,
 } from './lib/index-store.js';
 import { DEFAULT_SETTINGS, hideOnSite, readSettings } from './lib/settings.js';
-import { loadTranslator, resolveLanguage } from './lib/i18n.js';
+import { LANGUAGES, loadTranslator, resolveLanguage } from './lib/i18n.js';
 import { KINDS, claimCountLabel, formatCount, kindLabel, pickHeadline } from './lib/format.js';
-import { overlayFacts } from './lib/overlay-facts.js';
+import { overlaySummaries } from './lib/overlay-facts.js';
 import { moderatorOverlayLine, readerLanguage } from './lib/moderators.js';
 import { syncContentScripts } from './lib/access.js';
 import {
@@ -33,30 +33,106 @@ let indexPromise = null;
 let settingsPromise = null;
 let dismissedPromise = null;
 let syncPromise = null;
-let exportPromise = null;
 
-/** The whole record (bundled or synced), read once per worker life and again when a sync changes it. */
-function currentExport() {
-  if (!exportPromise) {
-    factsCache.clear();
-    exportPromise = readExport().catch((error) => {
-      exportPromise = null;
+// What the overlay shows of each platform (overlaySummaries: the headline facts of each kind in
+// each language, and the moderator figures for the language line), worked out once per record
+// and kept in memory and in chrome.storage.local (`overlay:<slug>`, a few KB each, with
+// `overlayStamp` naming the record they came from). A later worker start (Chromium stops an idle
+// one after 30 s) reads the one platform it needs instead of reading and parsing the whole
+// record (about 0.6 MB). The stamp: the extension's version (a new bundled record), the server
+// and the ETag of its record; a record changing while the worker runs drops the stamp at once.
+const SUMMARY_PREFIX = 'overlay:';
+const SUMMARY_STAMP = 'overlayStamp';
+// A platform the record does not have (yet): nothing to add to the index's lines.
+const NO_SUMMARY = Object.freeze({ name: '', moderators: [], facts: {} });
+let summaries = null; // {slug: summary} once worked out from the current record
+let summariesPromise = null;
+let recordGeneration = 0;
+
+function recordStamp({ serverUrl, exportEtag }) {
+  return JSON.stringify([chrome.runtime.getManifest().version, serverUrl || '', exportEtag || '']);
+}
+
+async function translators() {
+  const loaded = await Promise.all(LANGUAGES.map((lang) => loadTranslator(lang)));
+  return Object.fromEntries(loaded.map(({ lang, t }) => [lang, t]));
+}
+
+/** Every platform's summary from the whole record, then kept in storage for later starts. */
+function allSummaries() {
+  if (!summariesPromise) {
+    const generation = recordGeneration;
+    summariesPromise = (async () => {
+      const stampInputs = await chrome.storage.local.get(['serverUrl', 'exportEtag']);
+      // The whole record is read here only, and not kept: what the overlay needs is.
+      const [{ data }, byLang] = await Promise.all([readExport(), translators()]);
+      const worked = overlaySummaries(data, byLang);
+      if (generation !== recordGeneration) return worked; // the record changed meanwhile
+      summaries = worked;
+      storeSummaries(worked, recordStamp(stampInputs), generation).catch((error) =>
+        console.error('Behind the Feed: keeping the overlay facts failed', error),
+      );
+      return worked;
+    })().catch((error) => {
+      summariesPromise = null;
       throw error;
     });
   }
-  return exportPromise;
+  return summariesPromise;
 }
 
-// The overlay's facts per platform and language, worked out once per record.
-const factsCache = new Map();
+async function storeSummaries(worked, stamp, generation) {
+  const { [SUMMARY_STAMP]: before } = await chrome.storage.local.get(SUMMARY_STAMP);
+  const slugs = Object.keys(worked);
+  const gone = (before && Array.isArray(before.slugs) ? before.slugs : []).filter((slug) => !Object.hasOwn(worked, slug));
+  if (gone.length) await chrome.storage.local.remove(gone.map((slug) => SUMMARY_PREFIX + slug));
+  // The stamp last: a start in between finds no stamp (or the old one) and reads the record.
+  await chrome.storage.local.remove(SUMMARY_STAMP);
+  await chrome.storage.local.set(Object.fromEntries(slugs.map((slug) => [SUMMARY_PREFIX + slug, worked[slug]])));
+  if (generation === recordGeneration) await chrome.storage.local.set({ [SUMMARY_STAMP]: { stamp, slugs } });
+}
 
-async function platformFacts(slug, lang, t) {
-  const key = `${slug}\n${lang}`;
-  if (!factsCache.has(key)) {
-    const { data } = await currentExport();
-    factsCache.set(key, overlayFacts(data, slug, lang, t));
+function forgetSummaries() {
+  recordGeneration += 1;
+  summaries = null;
+  summariesPromise = null;
+  chrome.storage.local.remove(SUMMARY_STAMP).catch(() => {});
+}
+
+/** The platform's summary kept from an earlier start, when it is from the record in use; else null. */
+async function storedSummary(slug) {
+  const key = SUMMARY_PREFIX + slug;
+  const stored = await chrome.storage.local.get([SUMMARY_STAMP, key, 'serverUrl', 'exportEtag']);
+  const kept = stored[SUMMARY_STAMP];
+  if (!kept || kept.stamp !== recordStamp(stored)) return null;
+  if (stored[key] && typeof stored[key] === 'object') return stored[key];
+  return Array.isArray(kept.slugs) && !kept.slugs.includes(slug) ? NO_SUMMARY : null;
+}
+
+/**
+ * A platform's summary: from memory, else from storage (a few KB), else from the whole record.
+ * With `quick`, null instead of waiting for the whole record (which is then being read).
+ */
+async function platformSummary(slug, { quick = false } = {}) {
+  if (summaries) return Object.hasOwn(summaries, slug) ? summaries[slug] : NO_SUMMARY;
+  const generation = recordGeneration;
+  const stored = await storedSummary(slug).catch(() => null);
+  if (stored && generation === recordGeneration) return stored;
+  const whole = allSummaries();
+  if (quick) {
+    whole.catch(() => {});
+    return null;
   }
-  return factsCache.get(key);
+  const worked = await whole;
+  return Object.hasOwn(worked, slug) ? worked[slug] : NO_SUMMARY;
+}
+
+/** What the card adds to the index's lines: each kind's facts and the language line. */
+function summaryFacts(summary, lang, t, pageLang) {
+  if (!summary) return { facts: {}, languageLine: '' };
+  const facts = (summary.facts && summary.facts[lang]) || {};
+  const languageLine = moderatorOverlayLine(summary, readerLanguage(pageLang, chrome.i18n.getUILanguage()), lang, t);
+  return { facts, languageLine };
 }
 
 /** The index in use, read once per worker life and again whenever storage changes it. */
@@ -169,7 +245,8 @@ async function pageLanguage(sender, message) {
   const key = `pageLang:${sender.tab.id}`;
   if (message && typeof message.pageLang === 'string') {
     const reported = message.pageLang.slice(0, 35);
-    await chrome.storage.session.set({ [key]: reported }).catch(() => {});
+    // Not waited for: the overlay's answer already has the language.
+    chrome.storage.session.set({ [key]: reported }).catch(() => {});
     return reported;
   }
   return (await chrome.storage.session.get(key).catch(() => ({})))[key] || '';
@@ -189,15 +266,12 @@ async function overlayData(sender, message) {
   const { platform } = found;
   const counts = platform.counts || {};
   const kinds = [...KINDS, ...Object.keys(counts).filter((kind) => !KINDS.includes(kind))];
-  // Who, where, when, how sure and the source, from the record on the device; the index's
-  // headline alone when the record does not have the platform yet.
-  const facts = await platformFacts(found.slug, lang, t).catch(() => new Map());
-  const languageLine = await currentExport()
-    .then(({ data }) => {
-      const record = (data.platforms || []).find((p) => p && p.slug === found.slug);
-      return record ? moderatorOverlayLine(record, readerLanguage(pageLang, chrome.i18n.getUILanguage()), lang, t) : '';
-    })
-    .catch(() => '');
+  // Who, where, when, how sure and the source, from the record on the device. When they are not
+  // at hand (the worker has just started and must read the whole record), the card is drawn at
+  // once from the index (name, counts, headlines) and asks for them ('overlay-facts'): they fill
+  // the card in place a moment later.
+  const summary = await platformSummary(found.slug, { quick: true });
+  const { facts, languageLine } = summaryFacts(summary, lang, t, pageLang);
   const lines = kinds
     .filter((kind) => counts[kind] > 0)
     .map((kind) => ({
@@ -206,7 +280,7 @@ async function overlayData(sender, message) {
       count: formatCount(counts[kind], lang),
       countLabel: claimCountLabel(counts[kind], lang, t),
       headline: pickHeadline(platform.headlines && platform.headlines[kind], lang),
-      facts: facts.get(kind) || null,
+      facts: Object.hasOwn(facts, kind) ? facts[kind] : null,
     }));
   return {
     slug: found.slug,
@@ -218,6 +292,7 @@ async function overlayData(sender, message) {
     name: platform.name,
     lines,
     languageLine,
+    factsPending: !summary,
     strings: {
       brand: t('extName'),
       regionLabel: t('overlayRegionLabel', platform.name),
@@ -265,8 +340,20 @@ async function openPanel(sender) {
   return 'tab';
 }
 
+/** The facts the card was drawn without (overlayData's factsPending): {slug, facts, languageLine}. */
+async function overlayFactsFor(sender, message) {
+  const found = await senderPlatform(sender);
+  if (!found) return null;
+  const settings = await currentSettings();
+  const { lang, t } = await loadTranslator(resolveLanguage(settings.language, chrome.i18n.getUILanguage()));
+  const pageLang = await pageLanguage(sender, message);
+  const summary = await platformSummary(found.slug);
+  return { slug: found.slug, ...summaryFacts(summary, lang, t, pageLang) };
+}
+
 const fromContentScript = {
   'overlay-data': overlayData,
+  'overlay-facts': overlayFactsFor,
   'open-panel': openPanel,
   'hide-site': async (sender) => {
     const found = await senderPlatform(sender);
@@ -339,10 +426,21 @@ async function openFirstRun() {
 chrome.permissions.onAdded.addListener(() => refreshSiteAccess());
 chrome.permissions.onRemoved.addListener(() => refreshSiteAccess());
 
-// Read the record as the worker starts (a page's first message wakes it), not on the overlay's turn.
-currentExport().catch(() => {});
+// Work out the overlay's facts as the worker starts (a page's first message wakes it), unless an
+// earlier start kept them: a page then waits for nothing but its own platform's few KB.
+chrome.storage.local
+  .get([SUMMARY_STAMP, 'serverUrl', 'exportEtag'])
+  .then((stored) => {
+    const kept = stored[SUMMARY_STAMP];
+    if (!kept || kept.stamp !== recordStamp(stored)) return allSummaries();
+    return null;
+  })
+  .catch(() => {});
 
 chrome.runtime.onInstalled.addListener((details) => {
+  // Installed, updated or reloaded: the bundled record may differ even where the version does not,
+  // so facts kept by an earlier install are not used again (this worker's own are from this one).
+  if (!summariesPromise) chrome.storage.local.remove(SUMMARY_STAMP).catch(() => {});
   if (details && details.reason === 'install') {
     openFirstRun().catch((error) => console.error('Behind the Feed: first-run page failed', error));
   }
@@ -360,7 +458,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
   if (Object.keys(changes).some((key) => Object.hasOwn(DEFAULT_SETTINGS, key))) settingsPromise = null;
-  if ('export' in changes) exportPromise = null;
+  if ('export' in changes) forgetSummaries();
   if (DISMISSED_KEY in changes) dismissedPromise = null;
   if ('index' in changes || 'language' in changes) {
     indexPromise = null;

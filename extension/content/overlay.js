@@ -170,6 +170,7 @@ button.close {
 
   let host = null;
   let shown = null;
+  let card = null;
   let reattached = 0;
   let returnFocusTo = null;
   let undoPending = false;
@@ -239,6 +240,61 @@ button.close {
     return line;
   }
 
+  // A kind's facts under its line (drawn with the card, or added in place when they come later):
+  // the allegation mark, the summary when the index had no headline, then the facts and source.
+  function addFacts(item, line, strings) {
+    const facts = line.facts && typeof line.facts === 'object' ? line.facts : null;
+    if (!facts) return;
+    if (facts.allegation) {
+      item.classList.add('allegation');
+      item.querySelector('.kind').append(element('span', 'alleged', facts.sure));
+    }
+    if (!item.querySelector('.headline') && facts.summary) item.append(element('p', 'headline', facts.summary));
+    const list = factsList(facts, strings);
+    const source = sourceLine(facts, strings);
+    if (list) item.append(list);
+    if (source) item.append(source);
+  }
+
+  function languageLine(text) {
+    const line = element('p', 'total', text);
+    line.dataset.part = 'language';
+    return line;
+  }
+
+  /**
+   * The facts the card was drawn without (the background had them not at hand): kept in the
+   * card's data (a card drawn later, or again after Undo, has them) and added to the card on
+   * screen in place, its look the same as if they had come with it.
+   */
+  function applyFacts(data, reply) {
+    if (!reply || typeof reply !== 'object' || reply.slug !== data.slug || !data.factsPending) return;
+    const facts = reply.facts && typeof reply.facts === 'object' ? reply.facts : {};
+    data.factsPending = false;
+    const fresh = [];
+    for (const line of data.lines) {
+      if (line.facts || !Object.hasOwn(facts, line.kind)) continue;
+      line.facts = facts[line.kind];
+      fresh.push(line);
+    }
+    const text = typeof reply.languageLine === 'string' ? reply.languageLine : '';
+    const addLine = text && !data.languageLine;
+    if (addLine) data.languageLine = text;
+    if (shown !== data || !card) return;
+    const items = card.querySelectorAll('li.line');
+    for (const line of fresh) {
+      const item = [...items].find((node) => node.dataset.kind === line.kind);
+      if (item) addFacts(item, line, data.strings);
+    }
+    const lines = card.querySelector('ul.lines');
+    if (addLine && lines) lines.after(languageLine(text));
+  }
+
+  function requestFacts(data, extra) {
+    if (!data.factsPending) return;
+    send('overlay-facts', extra).then((reply) => applyFacts(data, reply));
+  }
+
   function place(position) {
     const corner = POSITIONS.includes(position) ? position : POSITIONS[0];
     host.dataset.position = corner;
@@ -250,6 +306,7 @@ button.close {
   function remove() {
     const hadFocus = host && host.matches(':focus-within');
     shown = null;
+    card = null;
     undoPending = false;
     clearTimeout(undoTimer);
     if (host) host.remove();
@@ -297,19 +354,8 @@ button.close {
       kind.append(element('strong', '', line.label), document.createTextNode(` (${line.count})`));
       kind.title = line.countLabel;
       item.append(kind);
-      const facts = line.facts && typeof line.facts === 'object' ? line.facts : null;
-      if (facts && facts.allegation) {
-        item.classList.add('allegation');
-        kind.append(element('span', 'alleged', facts.sure));
-      }
-      const headline = line.headline || (facts && facts.summary);
-      if (headline) item.append(element('p', 'headline', headline));
-      if (facts) {
-        const list = factsList(facts, strings);
-        const source = sourceLine(facts, strings);
-        if (list) item.append(list);
-        if (source) item.append(source);
-      }
+      if (line.headline) item.append(element('p', 'headline', line.headline));
+      addFacts(item, line, strings);
       lines.append(item);
     }
 
@@ -329,7 +375,7 @@ button.close {
     forLabel.htmlFor = durations.id;
     dismissRow.append(forLabel, durations, button('', strings.dismiss, dismissNow));
 
-    card.append(head, lines, ...(data.languageLine ? [element('p', 'total', data.languageLine)] : []), actions, dismissRow);
+    card.append(head, lines, ...(data.languageLine ? [languageLine(data.languageLine)] : []), actions, dismissRow);
     card.addEventListener('focusin', (event) => {
       // Remember where focus came from, to give it back when the card closes.
       if (event.relatedTarget && !card.contains(event.relatedTarget)) returnFocusTo = event.relatedTarget;
@@ -338,7 +384,7 @@ button.close {
   }
 
   // "Turn overlays off": off everywhere at once, and Undo right here for a few seconds.
-  function showUndo(card, data) {
+  function showUndo(current, data) {
     undoPending = true;
     send('overlays-off');
     const status = element('p', 'off', data.strings.offDone);
@@ -349,13 +395,14 @@ button.close {
       await send('overlays-undo');
       if (!host) return;
       const again = buildCard(data);
-      card.replaceWith(again);
+      current.replaceWith(again);
+      card = again;
       const first = again.querySelector('button');
       if (first) first.focus();
     });
     const actions = element('div', 'actions');
     actions.append(undo);
-    card.replaceChildren(status, actions);
+    current.replaceChildren(status, actions);
     undo.focus();
     undoTimer = setTimeout(remove, data.undoMs || 10000);
   }
@@ -386,7 +433,8 @@ button.close {
     const root = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = STYLES;
-    root.append(style, buildCard(data));
+    card = buildCard(data);
+    root.append(style, card);
     shown = data;
     // Attach to <html>, not <body>: a page's body rules and re-renders do not reach it there.
     document.documentElement.append(host);
@@ -415,8 +463,10 @@ button.close {
   let watching = false;
 
   function ask() {
-    return send('overlay-data', { pageLang: document.documentElement ? document.documentElement.lang : '' }).then((data) => {
+    const page = { pageLang: document.documentElement ? document.documentElement.lang : '' };
+    return send('overlay-data', page).then((data) => {
       if (!data || !Array.isArray(data.lines) || !data.strings) return;
+      requestFacts(data, page);
       whenParsed(() => {
         if (shown || !document.documentElement) return;
         draw(data);
@@ -472,6 +522,7 @@ button.close {
       if (now === before) return;
       if (shown) remove();
       if (!now || !data.strings) return;
+      requestFacts(data);
       whenParsed(() => {
         if (!shown && document.documentElement) draw(data);
       });

@@ -27,6 +27,37 @@ function mainSource(claim) {
   return sources.find((source) => safeHttpUrl(source.url)) || sources[0] || null;
 }
 
+/** The facts of one kind's claims (claims as platformRecord gives them: vendors as objects). */
+function kindFacts(claims, lang, t) {
+  const claim = headlineClaim(claims);
+  const source = mainSource(claim);
+  return {
+    claim: text(claim.id),
+    summary: text(claim.summary),
+    who: claim.vendors.map((vendor) => text(vendor.name) || text(vendor.slug)).filter(Boolean),
+    where: countries(claim.locations, lang),
+    when: formatPeriod(claim.observed, lang, t),
+    evidence: text(claim.evidence),
+    sure: claim.evidence ? evidenceLabel(claim.evidence, t) : '',
+    allegation: claim.evidence === 'allegation',
+    publisher: source ? text(source.publisher) : '',
+    url: source ? safeHttpUrl(source.url) || '' : '',
+  };
+}
+
+/** kind -> facts of a platform's claims, kinds in the order of their first claim. */
+function factsOfClaims(claims, lang, t) {
+  const byKind = new Map();
+  for (const claim of claims) {
+    const kind = String(claim.kind);
+    if (!byKind.has(kind)) byKind.set(kind, []);
+    byKind.get(kind).push(claim);
+  }
+  const facts = new Map();
+  for (const [kind, kindClaims] of byKind) facts.set(kind, kindFacts(kindClaims, lang, t));
+  return facts;
+}
+
 /**
  * The overlay's facts for one platform: a Map kind -> {claim (id), summary, who, where, when,
  * evidence (level), sure (level in words), allegation, publisher, url (http(s) or '')}.
@@ -35,29 +66,59 @@ function mainSource(claim) {
  */
 export function overlayFacts(data, slug, lang, t) {
   const record = platformRecord(data, slug, lang);
-  const facts = new Map();
-  if (!record) return facts;
-  const byKind = new Map();
-  for (const claim of record.claims) {
-    const kind = String(claim.kind);
-    if (!byKind.has(kind)) byKind.set(kind, []);
-    byKind.get(kind).push(claim);
+  return record ? factsOfClaims(record.claims, lang, t) : new Map();
+}
+
+function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * What the overlay needs of every platform of a record, worked out in one pass over the claims
+ * (overlayFacts per platform would walk all of them once per platform): {slug: {name, moderators,
+ * facts: {lang: {kind: facts}}}} for each language of `translators` ({lang: t}), plain JSON, so the
+ * background can keep it in storage and a later start reads a few KB of one platform instead of
+ * the whole record. `facts[lang]` equals overlayFacts(data, slug, lang, t) as an object; `name`
+ * and `moderators` are what moderatorOverlayLine reads of the platform.
+ */
+export function overlaySummaries(data, translators) {
+  const summaries = {};
+  if (!isPlainObject(data) || !Array.isArray(data.platforms)) return summaries;
+  for (const platform of data.platforms) {
+    // The first entry of a slug wins, as in platformRecord.
+    if (!isPlainObject(platform) || typeof platform.slug !== 'string' || Object.hasOwn(summaries, platform.slug)) continue;
+    summaries[platform.slug] = {
+      name: text(platform.name),
+      moderators: Array.isArray(platform.moderators) ? platform.moderators : [],
+      facts: {},
+    };
   }
-  for (const [kind, claims] of byKind) {
-    const claim = headlineClaim(claims);
-    const source = mainSource(claim);
-    facts.set(kind, {
-      claim: text(claim.id),
-      summary: text(claim.summary),
-      who: claim.vendors.map((vendor) => text(vendor.name) || text(vendor.slug)).filter(Boolean),
-      where: countries(claim.locations, lang),
-      when: formatPeriod(claim.observed, lang, t),
-      evidence: text(claim.evidence),
-      sure: claim.evidence ? evidenceLabel(claim.evidence, t) : '',
-      allegation: claim.evidence === 'allegation',
-      publisher: source ? text(source.publisher) : '',
-      url: source ? safeHttpUrl(source.url) || '' : '',
-    });
+  const vendors = new Map((Array.isArray(data.vendors) ? data.vendors : []).filter(isPlainObject).map((v) => [v.slug, v]));
+  const claims = (Array.isArray(data.claims) ? data.claims : []).filter(
+    (claim) => isPlainObject(claim) && Array.isArray(claim.platforms),
+  );
+  for (const [lang, t] of Object.entries(translators)) {
+    const bySlug = new Map();
+    for (const claim of claims) {
+      const translations = isPlainObject(claim.translations) ? claim.translations : {};
+      const translated = typeof translations[lang] === 'string' && translations[lang] ? translations[lang] : claim.summary;
+      const shown = {
+        ...claim,
+        summary: translated,
+        vendors: (Array.isArray(claim.vendors) ? claim.vendors : []).map((vendorSlug) => {
+          const vendor = vendors.get(vendorSlug);
+          return vendor ? { slug: vendor.slug, name: vendor.name } : { slug: vendorSlug, name: vendorSlug };
+        }),
+      };
+      for (const slug of new Set(claim.platforms)) {
+        if (!Object.hasOwn(summaries, slug)) continue;
+        if (!bySlug.has(slug)) bySlug.set(slug, []);
+        bySlug.get(slug).push(shown);
+      }
+    }
+    for (const slug of Object.keys(summaries)) {
+      summaries[slug].facts[lang] = Object.fromEntries(factsOfClaims(bySlug.get(slug) || [], lang, t));
+    }
   }
-  return facts;
+  return summaries;
 }

@@ -506,6 +506,14 @@ def test_hostile_data_renders_as_inert_text(browser, service):
     texts = overlay_texts(node)
     assert f"Name {XSS}" in texts
     assert f"Headline {XSS} {SCRIPT}" in texts
+    # The record just changed: the card may come first from the index, and the record's facts
+    # (who, the source) arrive a moment later, in place, as text too.
+    deadline = time.monotonic() + 10
+    while not {f"Vendor {XSS}", "Example"} <= set(texts) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        node = wait_for_overlay(page)
+        texts = overlay_texts(node)
+    assert {f"Vendor {XSS}", "Example"} <= set(texts), texts
     names = {n["nodeName"] for n in overlay_elements(node)}
     assert not names & {"IMG", "SCRIPT", "SVG", "IFRAME"}, names
     page.wait_for_timeout(300)

@@ -19,8 +19,14 @@ DAY_S = 24 * 60 * 60
 
 def test_the_overlay_says_who_where_when_how_sure_and_the_source(any_browser: Browser):
     _slug, platform = listed(LISTED_SITES[0])
-    texts = wait_for_overlay(any_browser, any_browser.open(f"https://www.{LISTED_SITES[0]}/"))
+    tab = any_browser.open(f"https://www.{LISTED_SITES[0]}/")
+    wait_for_overlay(any_browser, tab)
     kinds = [kind for kind, count in platform["counts"].items() if count]
+    # The card may be drawn from the index first; the record's facts then arrive in place.
+    texts = wait_until(
+        lambda: (t := any_browser.overlay(tab)) and t.count(EN["overlaySource"]) == len(kinds)
+        and t,
+        10, "the facts of each kind arrive")
     # One "How sure" and one source per kind shown; "Who", "Where" and "When" where the record
     # has them.
     assert texts.count(EN["overlaySure"]) == len(kinds), texts
