@@ -9,9 +9,11 @@ never query the database.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -368,8 +370,18 @@ class SnapshotHolder:
     folder.
     """
 
-    def __init__(self, public_dir: Path, engine: Callable[[], Engine] | None = None):
+    def __init__(self, public_dir: Path, engine: Callable[[], Engine] | None = None, *,
+                 app: Any = None, background: bool = False):
         self.public_dir = public_dir
+        self._app = app
+        # After a commit the snapshot is refreshed by one worker thread per process (the
+        # request returns at once), or in the committing thread (`background` off).
+        self.background = background
+        self._refresh = threading.Condition()
+        self._requested = 0
+        self._done = 0
+        self._worker: threading.Thread | None = None
+        self._worker_pid = 0
         self.export_path = public_dir / "export.json"
         self.changes_path = public_dir / "changes.json"
         self._engine = engine
@@ -383,7 +395,10 @@ class SnapshotHolder:
         now = time.monotonic()
         if self._snapshot is not None and now - self._checked < RELOAD_CHECK_SECONDS:
             return self._snapshot
-        with self._lock:
+        # A reader never waits for a refresh in progress: it serves the snapshot it has.
+        if not self._lock.acquire(blocking=self._snapshot is None):
+            return self._snapshot
+        try:
             if self._snapshot is not None and now - self._checked < RELOAD_CHECK_SECONDS:
                 return self._snapshot
             self._checked = now
@@ -396,6 +411,8 @@ class SnapshotHolder:
                 except SQLAlchemyError:
                     pass  # the database is away: serve what we have
             return self._snapshot
+        finally:
+            self._lock.release()
 
     def get(self) -> Snapshot:
         """The current snapshot; the first use with no published file builds it (needs the app
@@ -425,6 +442,44 @@ class SnapshotHolder:
             if self._snapshot is None or not self._catch_up(session):
                 self._build(session)
             return self._snapshot
+
+    def after_commit(self, session: Session) -> None:
+        """A commit changed the public record: refresh the snapshot, in the background worker
+        (coalescing the commits that arrive while it works) or here."""
+        if not self.background:
+            self.rebuild(session)
+            return
+        with self._refresh:
+            self._requested += 1
+            if self._worker is None or not self._worker.is_alive() \
+                    or self._worker_pid != os.getpid():
+                # One worker per process (a forked server worker starts its own).
+                self._worker_pid = os.getpid()
+                self._worker = threading.Thread(target=self._work, name="btf-snapshot",
+                                                daemon=True)
+                self._worker.start()
+            self._refresh.notify_all()
+
+    def wait_for_refresh(self, timeout: float = 30.0) -> bool:
+        """Wait until the refreshes asked for so far are done; False on timeout."""
+        with self._refresh:
+            target = self._requested
+            return self._refresh.wait_for(lambda: self._done >= target, timeout)
+
+    def _work(self) -> None:
+        while True:
+            with self._refresh:
+                self._refresh.wait_for(lambda: self._requested > self._done)
+                target = self._requested
+            try:
+                with self._app.app_context(), \
+                        Session(self._engine().execution_options(btf_read_only=True)) as session:
+                    self.rebuild(session)
+            except Exception:  # noqa: BLE001  (the once-a-second check catches up later)
+                logging.getLogger(__name__).exception("refreshing the public snapshot failed")
+            with self._refresh:
+                self._done = max(self._done, target)
+                self._refresh.notify_all()
 
     def _catch_up(self, session: Session) -> bool:
         """Patch the snapshot with the publications it has not seen; False if there are none
@@ -493,8 +548,17 @@ def _atomic_write(path: Path, body: bytes, *, compare: bool = True) -> None:
 
 
 def init_app(app) -> None:
-    app.extensions["btf_snapshot"] = SnapshotHolder(
-        Path(app.config["BTF_PUBLIC_DIR"]), lambda: app.extensions["btf_engine"])
+    """BTF_SNAPSHOT_REFRESH: `background` (the default; a publish returns before the snapshot
+    follows) or `sync` (the default under TESTING: the commit returns with the snapshot
+    refreshed)."""
+    mode = app.config.get("BTF_SNAPSHOT_REFRESH") or os.environ.get("BTF_SNAPSHOT_REFRESH") \
+        or ("sync" if app.config.get("TESTING") else "background")
+    holder = SnapshotHolder(Path(app.config["BTF_PUBLIC_DIR"]),
+                            lambda: app.extensions["btf_engine"], app=app,
+                            background=mode == "background")
+    app.extensions["btf_snapshot"] = holder
+    # A command's refresh is finished before its process ends.
+    atexit.register(holder.wait_for_refresh)
 
 
 def holder() -> SnapshotHolder:
@@ -506,7 +570,20 @@ def current() -> Snapshot:
 
 
 def rebuild(session: Session) -> Snapshot:
+    """Refresh the snapshot now, in this thread."""
     return holder().rebuild(session)
+
+
+def after_commit(session: Session) -> None:
+    """Refresh the snapshot after a commit that changed the public record (in the background
+    unless the app refreshes synchronously)."""
+    holder().after_commit(session)
+
+
+def wait_for_refresh(timeout: float = 30.0) -> bool:
+    """Wait for the snapshot refreshes asked for so far (a test reading right after a publish);
+    False if they took longer than `timeout` seconds."""
+    return holder().wait_for_refresh(timeout)
 
 
 # --- publications: one row per public change, in the transaction of the change -----------------

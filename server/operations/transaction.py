@@ -14,7 +14,8 @@ from .common import Conflict, forget_public_change, public_changed
 
 def commit(session: Session) -> None:
     """Commit the writes; a stale row met at the last flush is a Conflict (nothing written).
-    Then refresh the public snapshot if they touched it."""
+    Then refresh the public snapshot if they touched it (in the background worker: the
+    request does not wait for it; `index.wait_for_refresh` does)."""
     try:
         session.commit()
     except StaleDataError as exc:
@@ -25,7 +26,7 @@ def commit(session: Session) -> None:
         raise
     if public_changed(session):
         forget_public_change(session)
-        index.rebuild(session)
+        index.after_commit(session)
 
 
 def rollback(session: Session) -> None:
