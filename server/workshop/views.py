@@ -141,8 +141,8 @@ def present(claim: dict[str, Any]) -> dict[str, Any]:
         country = i18n.country_name(location["country"], lang)
         places.append(f"{location['city']} ({country})" if location.get("city") else country)
     facts = []
-    if view["vendor"]:
-        facts.append((_("Company"), view["vendor"]["name"]))
+    if view["vendors"]:
+        facts.append((_("Company"), ", ".join(v["name"] for v in view["vendors"])))
     facts.append((_("Where"), ", ".join(places) or _("Worldwide or not located")))
     if claim.get("workers"):
         facts.append((_("People"), i18n.format_workers(claim["workers"],
@@ -152,21 +152,32 @@ def present(claim: dict[str, Any]) -> dict[str, Any]:
     if claim.get("observed"):
         facts.append((_("When"), i18n.format_observed(claim["observed"], lang)))
     facts.append((_("Evidence"), i18n.evidence_label(claim["evidence"], lang)))
-    sources = []
-    for source in claim["sources"]:
-        url = source["url"]
-        sources.append({
-            **source,
-            "url": url if url.lower().startswith(("http://", "https://")) else None,
-            "published_text": i18n.format_partial_date(source.get("published"), lang),
-            "language_text": i18n.language_label(source.get("language") or "en", lang),
-        })
+    sources = [_source_view(source, lang) for source in claim["sources"]]
+    # What the company said in reply, beside the allegation; "no reply reported" says that
+    # none is known to us, not that the company stayed silent.
+    replies = [{"by": r["by"], "summary": r["summary"], "summary_lang": r["language"],
+                "source": _source_view(r["source"], lang)} for r in view["responses"]]
     return {
         "id": claim["id"], "kind": claim["kind"],
         "kind_label": i18n.kind_label(claim["kind"], lang),
         "summary": view["summary"], "summary_lang": view["language"], "facts": facts,
-        "sources": sources,
+        "sources": sources, "replies": replies,
+        "allegation": claim["evidence"] == "allegation",
         "platforms": [p["name"] for p in scope().platforms_of(claim)],
+    }
+
+
+def _http(url: str | None) -> str | None:
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _source_view(source: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {
+        **source,
+        "url": _http(source.get("url")),
+        "archive_url": _http(source.get("archive_url")),
+        "published_text": i18n.format_partial_date(source.get("published"), lang),
+        "language_text": i18n.language_label(source.get("language") or "en", lang),
     }
 
 

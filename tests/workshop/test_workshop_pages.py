@@ -147,6 +147,12 @@ def test_page_loads_nothing_from_outside_and_nothing_inline(wclient, export, nam
     allowed = {s["url"] for c in export["claims"] for s in c["sources"]}
     allowed.add(export["licence"]["url"])
     allowed |= {a["url"] for p in export["platforms"] for a in p["actions"]}  # what you can do
+    # The companies' replies, archived copies, and the sources of language figures and sites.
+    allowed |= {r["source"]["url"] for c in export["claims"] for r in c["responses"]}
+    allowed |= {s["archive_url"] for c in export["claims"] for s in c["sources"]
+                if s.get("archive_url")}
+    allowed |= {m["source"]["url"] for p in export["platforms"] for m in p["moderators"]}
+    allowed |= {s["source"]["url"] for v in export["vendors"] for s in v["sites"]}
     outside = [url for url in page.links if not same_origin(url)]
     assert [url for url in outside if url not in allowed] == []
     for url in page.loaded:
@@ -250,3 +256,31 @@ def test_pay_is_shown_as_reported_never_converted():
         "€30,000 per year")
     assert i18n.format_pay({"amount": 1.5, "currency": "USD", "per": "hour"}, "fr") == (
         "1,50\u00a0$US de l'heure")
+
+
+def _article(html: str, claim_id: str) -> str:
+    start = html.index(f'id="claim-{claim_id}"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_replies_and_archived_copies_beside_the_claims(wclient, export):
+    claims = {c["id"]: c for c in export["claims"]}
+    html = wclient.get("/workshop/tour/2/all").get_data(as_text=True)
+    sama = _article(html, "facebook-sama-nairobi-pay-2022")
+    for reply in claims["facebook-sama-nairobi-pay-2022"]["responses"]:
+        assert f"Reply from {reply['by']}" in sama
+        assert reply["summary"].replace("'", "&#39;") in sama
+        assert reply["source"]["publisher"] in sama
+    archive = claims["facebook-sama-nairobi-pay-2022"]["sources"][0]["archive_url"]
+    assert f'<a class="archive" href="{archive}"' in sama and "archived copy" in sama
+    # An allegation with no reply known says so; a reported fact without one says nothing.
+    accra = _article(html, "facebook-majorel-accra-2025")
+    assert claims["facebook-majorel-accra-2025"]["evidence"] == "allegation"
+    assert "No reply reported." in accra
+    reported = [c for c in claims.values() if "facebook" in c["platforms"]
+                and c["evidence"] != "allegation" and not c["responses"]]
+    assert reported and all("No reply reported." not in _article(html, c["id"]) for c in reported)
+    french = wclient.get("/workshop/tour/2/all?lang=fr").get_data(as_text=True)
+    assert "Réponse de Meta" in french and "copie archivée" in french
+    cards = wclient.get("/workshop/cards?lang=en").get_data(as_text=True)
+    assert "Reply from " in cards
