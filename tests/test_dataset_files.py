@@ -256,7 +256,14 @@ def test_dataset_size_and_balance():
     # may only rise.
     assert len(PUBLISHED) >= 300
     assert len(PLATFORMS) >= 40
-    assert len(VENDORS) >= 19
+    assert len(VENDORS) >= 25
+    # Every vendor says where it is headquartered and where it can be found, and is named by at
+    # least one published claim.
+    for vendor in VENDORS:
+        assert re.fullmatch(r"[A-Z]{2}", vendor["hq_country"] or ""), vendor["slug"]
+        assert HTTP_URL.match(vendor["website"] or ""), vendor["slug"]
+    named = {slug for _, claim in PUBLISHED for slug in claim["vendors"]}
+    assert {vendor["slug"] for vendor in VENDORS} <= named
     assert {claim["kind"] for _, claim in PUBLISHED} == KINDS
     filed = Counter(claim["platforms"][0] for _, claim in PUBLISHED)
     assert max(filed.values()) <= 0.25 * len(PUBLISHED), filed.most_common(1)
