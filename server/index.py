@@ -10,6 +10,7 @@ never query the database.
 from __future__ import annotations
 
 import atexit
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -101,9 +102,10 @@ def patch_export(session: Session, export: dict[str, Any], claim_keys: set[str],
     it is, the same objects."""
     claims = {c["id"]: c for c in export["claims"]}
     keys = set(claim_keys)
-    keys |= {c["id"] for c in export["claims"]
-             if platform_slugs.intersection(c["platforms"])
-             or vendor_slugs.intersection(c["vendors"])}
+    if platform_slugs or vendor_slugs:
+        keys |= {c["id"] for c in export["claims"]
+                 if platform_slugs.intersection(c["platforms"])
+                 or vendor_slugs.intersection(c["vendors"])}
     platforms_touched, vendors_touched = set(platform_slugs), set(vendor_slugs)
     for key in keys:
         old = claims.pop(key, None)
@@ -141,8 +143,24 @@ def patch_export(session: Session, export: dict[str, Any], claim_keys: set[str],
         "generated_at": f"{max(verified)}T00:00:00Z" if verified else _iso(None),
         "platforms": [platforms[s] for s in sorted(platforms) if s in named_platforms],
         "vendors": [vendors[s] for s in sorted(vendors) if s in named_vendors],
-        "claims": [claims[k] for k in sorted(claims)],
+        "claims": _ordered(export["claims"], claims),
     }
+
+
+def _ordered(previous: list[dict[str, Any]], claims: dict[str, dict[str, Any]]
+             ) -> list[dict[str, Any]]:
+    """`claims` in key order, from the previous (ordered) list: kept and replaced claims take
+    their old place, new ones are inserted (no sort of the whole list on every publish)."""
+    ordered = [claims[c["id"]] for c in previous if c["id"] in claims]
+    if len(ordered) == len(claims):
+        return ordered
+    placed = {c["id"] for c in ordered}
+    keys = [c["id"] for c in ordered]
+    for key in sorted(k for k in claims if k not in placed):
+        at = bisect.bisect_left(keys, key)
+        keys.insert(at, key)
+        ordered.insert(at, claims[key])
+    return ordered
 
 
 def _rule(entry: str | dict[str, str], slug: str) -> domains.Rule:
@@ -221,7 +239,15 @@ class Snapshot:
                 self.rules.add(_rule(entry, platform["slug"]))
         listed = self.rules.rules()
         self.hosts = {rule.host: rule.slug for rule in listed if rule.plain}
-        self.summaries = {slug: self._summary(slug) for slug in self.platforms}
+        # A platform's summary is kept from the previous snapshot when its record and its
+        # claims are the same objects (a publish touches a few platforms, not all).
+        kept = previous.summaries if previous is not None else {}
+        self.summaries = {}
+        for slug in self.platforms:
+            summary = kept.get(slug)
+            if summary is None or not self._unchanged(previous, slug):
+                summary = self._summary(slug)
+            self.summaries[slug] = summary
         self.claims_by_vendor: dict[str, list[dict]] = {slug: [] for slug in self.vendors}
         for claim in export["claims"]:
             for slug in dict.fromkeys(claim["vendors"]):
@@ -251,6 +277,13 @@ class Snapshot:
             b",".join(self._claim_bytes[c["id"]][1] for c in export["claims"]), b"]}"])
         self._lookups: dict[domains.Rule, bytes] = {}
         self._details: dict[tuple[str, str], bytes] = {}
+
+    def _unchanged(self, previous: Snapshot, slug: str) -> bool:
+        if previous.platforms.get(slug) is not self.platforms[slug]:
+            return False
+        old = previous.claims_by_platform.get(slug, [])
+        new = self.claims_by_platform.get(slug, [])
+        return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
 
     def _summary(self, slug: str) -> dict[str, Any]:
         claims = self.claims_by_platform.get(slug, [])

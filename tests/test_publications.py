@@ -91,3 +91,23 @@ def test_drafts_write_no_publication(app, db_session):
     _revise(db_session, claim, lambda c: setattr(c, "summary", "Edited while retracted."))
     db_session.commit()
     assert _newest(db_session) == after_retraction
+
+
+def test_a_claim_coming_back_takes_its_place_in_the_patched_export(app, client, db_session):
+    holder = app.extensions["btf_snapshot"]
+    client.get("/api/v1/index")
+    builds = holder.stats["builds"]
+    claims = [_published(db_session, "facebook", n) for n in (0, 2)]
+    for claim in claims:
+        _revise(db_session, claim, lambda c: setattr(c, "status", "retracted"))
+    db_session.commit()
+    index.rebuild(db_session)
+    for claim in claims:
+        _revise(db_session, claim, lambda c: setattr(c, "status", "published"))
+    db_session.commit()
+    patched = index.rebuild(db_session)
+    assert holder.stats["builds"] == builds, "the publish rebuilt everything"
+    ids = [c["id"] for c in patched.export["claims"]]
+    assert {c.key for c in claims} <= set(ids)
+    assert ids == sorted(ids)
+    assert patched.export_body == index.Snapshot(index.build_export(db_session)).export_body
