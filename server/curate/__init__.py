@@ -6,13 +6,16 @@ needs a signed-in user, and each view names the least role it needs (`access.rol
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, g, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import operations
 from ..extensions import login_manager
+from ..workshop import i18n
+from ..workshop.i18n import N_
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 
@@ -31,10 +34,36 @@ from . import (  # noqa: E402  (the views register their routes on bp)
     vendors,
 )
 
+LANGUAGE_KEY = "btf_curate_lang"
+
+
+@bp.before_request
+def _choose_language() -> None:
+    """?lang= first (remembered in the session), then the remembered choice, then the
+    browser's Accept-Language; English when none of the catalogues' languages fits."""
+    explicit = (request.args.get("lang") or "").strip().lower()[:2]
+    g.lang = i18n.pick_language(explicit, session.get(LANGUAGE_KEY), request.accept_languages)
+    if explicit in i18n.LANGUAGES and session.get(LANGUAGE_KEY) != explicit:
+        session[LANGUAGE_KEY] = explicit
+
+
+def _lang_url(language: str) -> str:
+    """This page in another language (after a form's post: the dashboard)."""
+    if request.method != "GET" or request.endpoint is None:
+        return url_for("curate.dashboard", lang=language)
+    args = request.args.to_dict()
+    args["lang"] = language
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
 
 @bp.context_processor
 def _template_helpers() -> dict:
     return {
+        "curate_lang": g.get("lang", "en"),
+        "curate_languages": i18n.LANGUAGE_NAMES,
+        "curate_lang_url": _lang_url,
+        "role_names": {"contributor": _("contributor"), "curator": _("curator"),
+                       "admin": _("admin")},
         "form_errors": forms.error_list,
         "country_options": forms.COUNTRY_OPTIONS,
         "currency_options": forms.CURRENCY_OPTIONS,
@@ -50,8 +79,9 @@ def _require_sign_in():
         return None
     if request.method in ("GET", "HEAD"):
         return login_manager.unauthorized()  # to the sign-in page, coming back here after
-    return _error_page(401, "Please sign in",
-                       "Your session has ended or you are not signed in. Sign in and try again.")
+    return _error_page(401, _("Please sign in"),
+                       _("Your session has ended or you are not signed in. Sign in and try "
+                         "again."))
 
 
 @bp.before_request
@@ -84,35 +114,35 @@ def _error_page(status: int, title: str, message: str):
 
 @bp.errorhandler(CSRFError)
 def _csrf_error(error: CSRFError):
-    return _error_page(400, "The form expired",
-                       "This form was missing its security token or the token was no longer "
-                       "valid. Go back, reload the page and submit it again.")
+    return _error_page(400, _("The form expired"),
+                       _("This form was missing its security token or the token was no longer "
+                         "valid. Go back, reload the page and submit it again."))
 
 
 @bp.errorhandler(400)
 def _bad_request(error):
-    return _error_page(400, "Something was missing",
-                       "This request was incomplete or malformed, so nothing was done. Go back, "
-                       "reload the page and try again.")
+    return _error_page(400, _("Something was missing"),
+                       _("This request was incomplete or malformed, so nothing was done. Go "
+                         "back, reload the page and try again."))
 
 
 @bp.errorhandler(403)
 def _forbidden(error):
-    return _error_page(403, "Not allowed",
+    return _error_page(403, _("Not allowed"),
                        getattr(error, "description", None)
-                       or "Your role does not allow this page or action.")
+                       or _("Your role does not allow this page or action."))
 
 
 @bp.errorhandler(404)
 def _not_found(error):
-    return _error_page(404, "Not found", "There is nothing at this address.")
+    return _error_page(404, _("Not found"), _("There is nothing at this address."))
 
 
 @bp.errorhandler(429)
 def _too_many(error):
-    return _error_page(429, "Too many attempts",
-                       "Too many sign-in attempts from your network. For your account's safety, "
-                       "wait a minute and try again.")
+    return _error_page(429, _("Too many attempts"),
+                       _("Too many sign-in attempts from your network. For your account's "
+                         "safety, wait a minute and try again."))
 
 
 def init_app(app: Flask) -> None:
@@ -121,7 +151,8 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(auth.load_user)
     login_manager.login_view = "curate.login"
     login_manager.blueprint_login_views["curate"] = "curate.login"
-    login_manager.login_message = "Please sign in to use the curators' workspace."
+    login_manager.login_message = N_("Please sign in to use the curators' workspace.")
+    login_manager.localize_callback = _  # flashed in the reader's language
     login_manager.login_message_category = "info"
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_user, logout_user
 
 from .. import operations
@@ -15,7 +17,7 @@ from .forms import LoginForm, PasswordForm
 
 AUTH_KEY = "btf_auth"
 TOKEN_KEY = "btf_token"  # noqa: S105  (a session key name, not a secret)
-SIGN_IN_FAILED = "Wrong email or password, or this account is not active."
+SIGN_IN_FAILED = lazy_gettext("Wrong email or password, or this account is not active.")
 
 
 def load_user(user_id: str) -> User | None:
@@ -69,7 +71,7 @@ def login():
             if not user.session_token:
                 operations.new_session_token(user)
             _sign_in(user)
-            flash(f"Signed in as {user.display_name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.display_name), "success")
             return redirect(target or url_for("curate.dashboard"))
     return render_template("curate/login.html", form=form, error=error), 200 if not error else 401
 
@@ -80,7 +82,7 @@ def logout():
     operations.new_session_token(actor())
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("curate.login"))
 
 
@@ -104,6 +106,6 @@ def password():
                                    new_password=form.new_password.data)
         session[AUTH_KEY] = operations.password_fingerprint(user)
         session[TOKEN_KEY] = user.session_token
-        flash("Your password is changed. Your other sessions are signed out.", "success")
+        flash(_("Your password is changed. Your other sessions are signed out."), "success")
         return redirect(url_for("curate.dashboard"))
     return render_template("curate/password.html", form=form)

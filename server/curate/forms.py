@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pycountry
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -73,24 +74,24 @@ def _or_none(value: Any) -> str | None:
 
 
 class LoginForm(FlaskForm):
-    email = StringField("Email", validators=[DataRequired(), Length(max=254)],
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)],
                         render_kw={"autocomplete": "username", "type": "email"})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
-    submit = SubmitField("Sign in")
+    submit = SubmitField(_l("Sign in"))
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()],
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField("New password (at least 10 characters)",
+    new_password = PasswordField(_l("New password (at least 10 characters)"),
                                  validators=[DataRequired()],
                                  render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("New password again", validators=[
-        DataRequired(), EqualTo("new_password", message="The two new passwords differ.")],
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
         render_kw={"autocomplete": "new-password"})
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 # --- claims ------------------------------------------------------------------------------------
@@ -636,7 +637,7 @@ class ProposalForm(FlaskForm):
 
 
 class NewUserForm(FlaskForm):
-    email = StringField("Email", validators=[DataRequired(), Length(max=254)],
+    email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)],
                         render_kw={"type": "email", "autocomplete": "off"})
     display_name = StringField("Display name", validators=[Optional(), Length(max=120)])
     role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],

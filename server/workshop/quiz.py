@@ -1,4 +1,5 @@
-"""Quiz questions made from published claims with figures: pay, head counts, places, years.
+"""Quiz questions made from published claims with figures: pay, head counts, places, years,
+and from the platforms' DSA Article 42 language figures (moderators per official language).
 
 Deterministic: the same scope, seed and language give the same questions, options and order,
 so a room and each participant's phone see the same quiz. Wrong answers are plausible by
@@ -16,7 +17,7 @@ from typing import Any
 from . import i18n
 from .scope import Scope
 
-QUESTION_KINDS = ("pay", "workers", "place", "year")
+QUESTION_KINDS = ("pay", "workers", "place", "year", "moderators")
 DEFAULT_COUNT = 10
 MAX_COUNT = 30
 OPTIONS = 4
@@ -31,6 +32,8 @@ PROMPTS = {
     "workers": i18n.N_("How many people were reported?"),
     "place": i18n.N_("In which country was this work done?"),
     "year": i18n.N_("In which year was this observed?"),
+    "moderators": i18n.N_("How many content moderators did {platform} report for {language} "
+                          "in its DSA transparency report ({period})?"),
 }
 
 
@@ -38,8 +41,10 @@ PROMPTS = {
 class Question:
     number: int
     kind: str  # one of QUESTION_KINDS
-    claim: dict[str, Any]  # the claim in export form
-    value: Any  # the reported figure: pay dict, head count, country code or year
+    # The claim in export form; for "moderators", a claim-shaped record of the platform's
+    # language figure (its summary says the figure, its one source is the report's).
+    claim: dict[str, Any]
+    value: Any  # the reported figure: pay dict, head count, country code, year or moderators
     options: list[str]
     answer: int  # index of the right option
     prompt: str = ""
@@ -103,6 +108,39 @@ def _latest_year(claims: list[dict[str, Any]]) -> int:
     return max(years)
 
 
+def _language_rows(platform: dict[str, Any]) -> list[dict[str, Any]]:
+    """The platform's moderators figures for one language (not the totals), at least one person
+    (so three other whole numbers can be offered)."""
+    return [row for row in platform.get("moderators") or []
+            if row["language"] not in ("total", "none") and row.get("count", 0) >= 1
+            and row.get("source")]
+
+
+def _moderators_record(platform: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """A language figure in the shape the quiz pages show a claim in: its sentence in each
+    language, the period as observed, the report as the one source."""
+    def sentence(language: str) -> str:
+        return i18n.plural(language,
+                           "{platform} reported {n} content moderator for {language} in its DSA "
+                           "transparency report ({period}).",
+                           "{platform} reported {n} content moderators for {language} in its DSA "
+                           "transparency report ({period}).", row["count"],
+                           platform=platform["name"],
+                           language=i18n.language_label(row["language"], language),
+                           period=i18n.format_observed(row["period"], language))
+
+    start = row["period"].get("start") or ""
+    return {
+        "id": f"{platform['slug']}-moderators-{row['language']}-{start or 'undated'}",
+        "kind": "moderation", "summary": sentence("en"),
+        "translations": {code: sentence(code) for code in i18n.LANGUAGES if code != "en"},
+        "platforms": [platform["slug"]], "vendors": [], "locations": [], "workers": None,
+        "workers_basis": None, "pay": None, "observed": row["period"],
+        "evidence": "company_statement", "sources": [row["source"]], "responses": [],
+        "moderators": row,
+    }
+
+
 def _countries(claim: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(location["country"] for location in claim["locations"]))
 
@@ -129,6 +167,10 @@ class QuizMaker:
                 by_kind["place"].append(claim)
             if _year(claim):
                 by_kind["year"].append(claim)
+        # Drawn only when the collection's platforms report language figures.
+        for platform in self.scope.platforms:
+            by_kind["moderators"] += [_moderators_record(platform, row)
+                                      for row in _language_rows(platform)]
         return by_kind
 
     def choose(self, rng: random.Random, count: int) -> list[tuple[str, dict[str, Any]]]:
@@ -171,6 +213,12 @@ class QuizMaker:
             labels = [i18n.format_number(claim["workers"], language)] + [
                 i18n.format_number(int(n), language) for n in wrong]
             value = claim["workers"]
+        elif kind == "moderators":
+            count = claim["moderators"]["count"]
+            wrong = _scaled(float(count), rng, whole=True)
+            labels = [i18n.format_number(count, language)] + [
+                i18n.format_number(int(n), language) for n in wrong]
+            value = count
         elif kind == "place":
             countries = _countries(claim)
             others = [c for c in self.country_pool if c not in countries]
@@ -189,8 +237,17 @@ class QuizMaker:
         return Question(
             number=number, kind=kind, claim=claim, value=value,
             options=[labels[i] for i in order], answer=order.index(0),
-            prompt=i18n.translate(language, PROMPTS[kind]), context=self.context(kind, claim),
+            prompt=self.prompt(kind, claim), context=self.context(kind, claim),
         )
+
+    def prompt(self, kind: str, claim: dict[str, Any]) -> str:
+        if kind != "moderators":
+            return i18n.translate(self.language, PROMPTS[kind])
+        row = claim["moderators"]
+        platform = self.scope.snapshot.platforms[claim["platforms"][0]]
+        return i18n.translate(self.language, PROMPTS[kind], platform=platform["name"],
+                              language=i18n.language_label(row["language"], self.language),
+                              period=i18n.format_observed(row["period"], self.language))
 
     def context(self, kind: str, claim: dict[str, Any]) -> list[tuple[str, str]]:
         """What the room is told before answering: never the figure being asked."""

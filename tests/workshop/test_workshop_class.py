@@ -121,7 +121,11 @@ def test_participants_pages_have_no_teacher_tools(wclient):
             for tool in teacher_tools:
                 assert tool not in html, (path, tool)
             assert 'href="/workshop/quiz?' not in html and 'href="/workshop/quiz"' not in html
+    # The menu's "Quiz" leads participants back to joining their set, not the teacher's page.
+    solo = wclient.get("/workshop/quiz/solo?set=42").get_data(as_text=True)
+    assert '<a href="/workshop/join?set=42" aria-current="page">Quiz</a>' in solo
     join = wclient.get("/workshop/join").get_data(as_text=True)
+    assert '<a href="/workshop/join" aria-current="page">Quiz</a>' in join
     assert 'action="/workshop/quiz/solo"' in join and 'name="set"' in join
     assert 'href="/workshop/map"' in join and 'href="/workshop/tour"' in join
     # A code typed on the participants' page opens the collection there, and its quiz.

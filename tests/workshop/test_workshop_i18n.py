@@ -19,14 +19,18 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "server" / "translations"
 CATALOGUE_LANGUAGES = ("fr",)
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "translate": (2,),
-            "plural": (2, 3)}
+            "plural": (2, 3), "lazy_gettext": None, "_l": None}
+PLACEHOLDER = r"{\w+}|%\(\w+\)s"
 
 
 def _extracted() -> set[str | tuple[str, str]]:
-    """Every text the code and the templates use, as Babel extracts it (babel.cfg's mapping)."""
+    """Every text the code and the templates use, as Babel extracts it (babel.cfg's mapping):
+    the workshop's and the curators' workspace's."""
     texts: set[str | tuple[str, str]] = set()
     for folder, method in (("server/workshop", "python"),
-                           ("server/templates/workshop", "jinja2")):
+                           ("server/templates/workshop", "jinja2"),
+                           ("server/curate", "python"),
+                           ("server/templates/curate", "jinja2")):
         found = extract_from_dir(ROOT / folder, method_map=[("**.py", "python")]
                                  if method == "python" else [("**.html", "jinja2")],
                                  keywords=KEYWORDS, comment_tags=())
@@ -48,6 +52,8 @@ def test_babel_cfg_names_what_is_extracted():
     config = (ROOT / "babel.cfg").read_text(encoding="utf-8")
     assert "[python: server/workshop/**.py]" in config
     assert "[jinja2: server/templates/workshop/**.html]" in config
+    assert "[python: server/curate/**.py]" in config
+    assert "[jinja2: server/templates/curate/**.html]" in config
 
 
 @pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
@@ -66,12 +72,12 @@ def test_every_text_has_a_translation_in_the_catalogue(language):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         english = message.id if isinstance(message.id, tuple) else (message.id,)
         assert all(strings), f"untranslated: {message.id!r}"
-        wanted = set().union(*(re.findall(r"{\w+}", e) for e in english))
+        wanted = set().union(*(re.findall(PLACEHOLDER, e) for e in english))
         for text in strings:
             # A singular may leave the number out ("one more"), never add or rename a name.
-            assert set(re.findall(r"{\w+}", text)) <= wanted, message.id
+            assert set(re.findall(PLACEHOLDER, text)) <= wanted, message.id
         if len(english) == 1:
-            assert set(re.findall(r"{\w+}", strings[0])) == wanted, message.id
+            assert set(re.findall(PLACEHOLDER, strings[0])) == wanted, message.id
 
 
 @pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)

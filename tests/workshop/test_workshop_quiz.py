@@ -14,7 +14,7 @@ from sqlalchemy import select
 from server import db, index
 from server.models import Claim, Platform, Source
 from server.workshop.quiz import QUESTION_KINDS, build_quiz, significant_digits
-from server.workshop.scope import Scope
+from server.workshop.scope import CollectionInfo, Scope
 
 PERIOD_WORDS = {"hour": "per hour", "day": "per day", "week": "per week", "month": "per month",
                 "year": "per year"}
@@ -51,19 +51,41 @@ def test_at_least_ten_questions_of_every_kind(workshop_app):
     assert len({q.claim["id"] for q in questions}) == 10
 
 
+def language_figure(export, record_id: str) -> dict:
+    """The platform's moderators row a "moderators" question asks about (its record's id is
+    <platform>-moderators-<language>-<period start>)."""
+    slug, rest = record_id.split("-moderators-")
+    language, start = rest.split("-", 1)
+    platform = next(p for p in export["platforms"] if p["slug"] == slug)
+    return next(row for row in platform["moderators"]
+                if row["language"] == language and row["period"]["start"] == start)
+
+
 def test_right_answers_are_the_published_figures(workshop_app, wclient, export):
     claims = {c["id"]: c for c in export["claims"]}
+    asked = set()
     for seed in ("1", "42", "2026"):
         for n in range(1, 11):
             html = wclient.get(f"/workshop/quiz/present/{n}?seed={seed}&reveal=1").get_data(
                 as_text=True)
             claim_id = re.search(r'data-claim="([^"]+)"', html).group(1)
             kind = re.search(r'data-kind="([^"]+)"', html).group(1)
-            claim = claims[claim_id]  # published: it is in the public export
+            asked.add(kind)
             options, correct = option_texts(html)
             assert len(options) == 4 and len(set(options)) == 4, options
             assert len(correct) == 1, html
             answer = correct[0]
+            if kind == "moderators":
+                # A platform's DSA language figure: the reported count, and the report shown.
+                row = language_figure(export, claim_id)
+                assert digits(answer) == str(row["count"])
+                assert all(digits(o) != str(row["count"]) for o in options if o != answer)
+                assert "content moderator" in html and "DSA transparency report" in html
+                source = row["source"]
+                assert unescape(source["publisher"]) in unescape(html)
+                assert f'href="{source["url"]}"'.replace("&", "&amp;") in html
+                continue
+            claim = claims[claim_id]  # published: it is in the public export
             if kind == "pay":
                 pay = claim["pay"]
                 expected = f"{pay['amount']:,.2f}" if pay["amount"] % 1 else f"{pay['amount']:,}"
@@ -90,12 +112,16 @@ def test_right_answers_are_the_published_figures(workshop_app, wclient, export):
             assert unescape(source["publisher"]) in unescape(html)
             assert f'href="{source["url"]}"'.replace("&", "&amp;") in html
             assert source["quote"][:30] in unescape(html)
+    assert asked == set(QUESTION_KINDS)
 
 
 def test_the_function_agrees_with_the_export(workshop_app, export):
     claims = {c["id"]: c for c in export["claims"]}
     for seed in map(str, range(20)):
         for question in quiz(workshop_app, seed):
+            if question.kind == "moderators":
+                assert question.value == language_figure(export, question.claim["id"])["count"]
+                continue
             claim = claims[question.claim["id"]]
             expected = {"pay": claim["pay"], "workers": claim["workers"],
                         "place": (claim["locations"] or [{}])[0].get("country"),
@@ -160,7 +186,8 @@ def test_an_unpublished_claim_never_reaches_the_quiz(workshop_app, wclient, stat
     for seed in map(str, range(40)):
         for question in quiz(workshop_app, seed, count=30):
             assert question.claim["id"] != "facebook-unpublished-figure"
-    marks = ("987,654", "987654", "4,321.09", "4321", "Tromsø", "Nobody Gazette", "1999",
+    # (The pay as written, not "4321" alone: a scaled DSA language figure can be 4,321.)
+    marks = ("987,654", "987654", "4,321.09", "4321.09", "Tromsø", "Nobody Gazette", "1999",
              "unpublished")
     pages = [f"/workshop/quiz/present/{n}?seed={seed}&reveal=1" for seed in ("1", "2", "3")
              for n in range(1, 11)]
@@ -232,3 +259,29 @@ def test_presenter_reveal_works_without_javascript(wclient):
     shown = wclient.get("/workshop/quiz/present/1?seed=5&reveal=1").get_data(as_text=True)
     assert 'id="answer" hidden' not in shown and "The answer is" in shown
     assert 'rel="next" href="/workshop/quiz/present/2?set=5"' in shown
+
+
+def test_language_figures_are_asked_only_where_platforms_report_them(workshop_app, export):
+    """The DSA Article 42 figures (platforms' moderators per language) give questions only for
+    collections whose platforms have such figures, worded in the reader's language."""
+    with_figures = {p["slug"] for p in export["platforms"]
+                    if any(m["language"] not in ("total", "none") and m["count"] >= 1
+                           for m in p.get("moderators") or [])}
+    assert {"x", "tiktok"} <= with_figures
+    without = tuple(p["slug"] for p in export["platforms"] if p["slug"] not in with_figures)
+    assert without
+    plain = CollectionInfo(code="PLAIN1", name="No figures", slugs=without)
+    for seed in map(str, range(20)):
+        assert all(q.kind != "moderators" for q in quiz(workshop_app, seed, collection=plain))
+    only_x = CollectionInfo(code="XONLY1", name="X", slugs=("x",))
+    asked = [q for seed in map(str, range(10))
+             for q in quiz(workshop_app, seed, collection=only_x) if q.kind == "moderators"]
+    assert asked
+    for question in asked:
+        row = language_figure(export, question.claim["id"])
+        assert question.value == row["count"] and row["language"] not in ("total", "none")
+        assert question.prompt.startswith("How many content moderators did X report for ")
+    french = quiz(workshop_app, "3", "fr", collection=only_x)
+    prompts = [q.prompt for q in french if q.kind == "moderators"]
+    assert prompts and all(p.startswith("Combien de modérateurs de contenus en ")
+                           and "rapport de transparence DSA de X" in p for p in prompts)
