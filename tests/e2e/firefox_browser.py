@@ -445,16 +445,17 @@ class FirefoxBrowser:
 
     def tabs(self):
         # The tab strip, read in chrome context, with Marionette's handle of each tab (the id
-        # its remote agent's NavigableManager gives the tab's browser, Firefox 140 on).
-        handles = self.client.window_handles
+        # its remote agent's NavigableManager gives the tab's browser, Firefox 140 on). A tab
+        # only just created may not have a handle yet: it is left out until it has one.
+        handles = set(self.client.window_handles)
         listed = self.chrome(
             """const { NavigableManager } = ChromeUtils.importESModule(
                  'chrome://remote/content/shared/NavigableManager.sys.mjs');
                return gBrowser.tabs.map(tab => [
                  NavigableManager.getIdForBrowser(tab.linkedBrowser),
                  tab.linkedBrowser.currentURI.spec]);""")
-        assert sorted(handle for handle, _url in listed) == sorted(handles), (listed, handles)
-        return [(handle, url) for handle, url in listed]
+        assert handles <= {handle for handle, _url in listed}, (listed, handles)
+        return [(handle, url) for handle, url in listed if handle in handles]
 
     def close_tab(self, tab):
         self.client.switch_to_window(tab, focus=False)

@@ -220,6 +220,10 @@ def test_first_run_page_opens_once_on_install(any_browser: Browser, keep_first_r
     assert all(words in pin for words in PIN_WORDS[name]), pin
     assert shown(any_browser, page, f"#pin-{name}")
     assert not shown(any_browser, page, f"#pin-{other}")
+    # Five sections, each under its heading; the language menu labelled.
+    assert any_browser.count(page, "main > section[aria-labelledby] > h2") == 5
+    assert any_browser.evaluate(
+        page, "document.getElementById('language').labels[0].textContent") == EN["languageLabel"]
     any_browser.resize(page, 800, 1000)
     any_browser.screenshot(page, str(artifacts / f"first-run-{name}-en.png"))
 
@@ -249,6 +253,11 @@ def test_first_run_page_opens_once_on_install(any_browser: Browser, keep_first_r
     wait_for_overlay(any_browser, listed_tab)  # the extension is up again
     assert first_run_tabs(any_browser) == [], any_browser.tabs()
     assert any_browser.storage()["firstRunShown"] == shown_since
+    # It stays one click away in the settings.
+    options = any_browser.open_extension_page("options/options.html")
+    assert any_browser.evaluate(
+        options, "document.getElementById('open-first-run').getAttribute('href')"
+    ) == "../firstrun/firstrun.html"
 
 
 def test_french(any_browser: Browser):

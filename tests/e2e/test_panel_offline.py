@@ -1,5 +1,6 @@
-"""The panel with no server set (the whole record ships with the extension), and the first-run
-page, in the real Chromium. No service: nothing here may need one."""
+"""The panel with no server set (the whole record ships with the extension), in the real
+Chromium. No service: nothing here may need one. (The first-run page is a journey on both
+browsers: test_journeys.py.)"""
 
 from __future__ import annotations
 
@@ -97,34 +98,6 @@ def test_panel_groups_filters_and_fits_the_popup_and_a_phone(browser):
         overflow = panel.evaluate("document.documentElement.scrollWidth")
         assert overflow <= width, f"{overflow}px wide at {width}px"
         expect(panel.locator("#go-report")).to_be_in_viewport()
-
-
-def test_first_run_page_opens_once_on_install(browser):
-    url = f"{browser.base}firstrun/firstrun.html"
-    assert browser.first_run_page == url, "no first-run tab on install"
-    assert browser.storage().get("firstRunShown")
-    requests = external_requests(browser)
-    page = browser.context.new_page()
-    page.goto(url)
-    page.wait_for_selector("html[data-ready=true]")
-    expect(page.locator("h1")).to_have_text(EN["firstRunHeading"])
-    expect(page.locator("#pin-chromium")).to_be_visible()
-    expect(page.locator("#pin-firefox")).to_be_hidden()
-    expect(page.get_by_text(EN["firstRunPrivacy"])).to_be_visible()
-    # Every heading in order and the controls labelled.
-    assert page.locator("h2").count() == 5
-    expect(page.get_by_label(EN["languageLabel"])).to_be_visible()
-
-    page.select_option("#language", "fr")
-    expect(page.locator("h1")).to_have_text(FR["firstRunHeading"])
-    assert page.evaluate("document.documentElement.lang") == "fr"
-    assert browser.storage()["language"] == "fr"
-    assert requests == [], requests
-
-    # Reachable again from the settings.
-    options = browser.open_options()
-    link = options.locator("#open-first-run")
-    expect(link).to_have_attribute("href", "../firstrun/firstrun.html")
 
 
 def test_single_page_navigation_matches_the_new_url(browser):
