@@ -68,6 +68,8 @@ def import_dataset(
     report = ImportReport()
     now = utcnow()
     vendors = {v.slug: v for v in session.scalars(select(Vendor))}
+    # Vendors, then platforms: one flush gives them their ids, then their revisions follow.
+    written: list[tuple[Any, dict | None, dict]] = []
     for record in dataset.vendors:
         record = plain(record)
         vendor = vendors.get(record["slug"])
@@ -84,10 +86,8 @@ def import_dataset(
         _apply_simple(vendor, record, ("slug", "name", "hq_country", "website", "description",
                                        "wikidata", "opencorporates", "sites", "actions"))
         vendor.updated_at = now
-        session.flush()
-        _note(report, "vendor", record["slug"], before)
-        record_revision(session, vendor, "create" if before is None else "update", before, record,
-                        user_id=user_id, comment=comment)
+        written.append((vendor, before, record))
+    _write_entities(session, written, "vendor", report, user_id, comment)
 
     platforms = {
         p.slug: p for p in session.scalars(select(Platform).options(selectinload(Platform.domains)))
@@ -109,10 +109,12 @@ def import_dataset(
                                          "actions", "moderators"))
         platform.domains = apply_domain_rules(platform.domains, record["domains"])
         platform.updated_at = now
-        session.flush()
-        _note(report, "platform", record["slug"], before)
-        record_revision(session, platform, "create" if before is None else "update", before,
-                        record, user_id=user_id, comment=comment)
+        if before is not None:
+            # A changed platform's domains are written before the next platform's (a domain
+            # moving between two platforms in one import).
+            session.flush()
+        written.append((platform, before, record))
+    _write_entities(session, written, "platform", report, user_id, comment)
 
     claims = {
         c.key: c for c in session.scalars(select(Claim).options(
@@ -160,6 +162,18 @@ def import_dataset(
     if report.changed:
         mark_public(session)
     return report
+
+
+def _write_entities(session: Session, written: list, entity: str, report: ImportReport,
+                    user_id: int | None, comment: str) -> None:
+    if not written:
+        return
+    session.flush()
+    for obj, before, record in written:
+        _note(report, entity, record["slug"], before)
+        record_revision(session, obj, "create" if before is None else "update", before, record,
+                        user_id=user_id, comment=comment)
+    written.clear()
 
 
 def _write_claims(session: Session, batch: list, report: ImportReport, user_id: int | None,
