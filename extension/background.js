@@ -66,7 +66,15 @@ function allSummaries() {
       const stampInputs = await chrome.storage.local.get(['serverUrl', 'exportEtag']);
       // The whole record is read here only, and not kept: what the overlay needs is.
       const [{ data }, byLang] = await Promise.all([readExport(), translators()]);
-      const worked = overlaySummaries(data, byLang);
+      // One language at a time, letting other messages (another tab's card) in between.
+      const worked = {};
+      for (const [lang, t] of Object.entries(byLang)) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        for (const [slug, summary] of Object.entries(overlaySummaries(data, { [lang]: t }))) {
+          if (!Object.hasOwn(worked, slug)) worked[slug] = { ...summary, facts: {} };
+          worked[slug].facts[lang] = summary.facts[lang];
+        }
+      }
       if (generation !== recordGeneration) return worked; // the record changed meanwhile
       summaries = worked;
       storeSummaries(worked, recordStamp(stampInputs), generation).catch((error) =>
@@ -111,19 +119,16 @@ async function storedSummary(slug) {
 
 /**
  * A platform's summary: from memory, else from storage (a few KB), else from the whole record.
- * With `quick`, null instead of waiting for the whole record (which is then being read).
+ * With `quick`, null instead of reading the whole record: the card is drawn first, and its
+ * request for the facts ('overlay-facts') comes right after and reads the record.
  */
 async function platformSummary(slug, { quick = false } = {}) {
   if (summaries) return Object.hasOwn(summaries, slug) ? summaries[slug] : NO_SUMMARY;
   const generation = recordGeneration;
   const stored = await storedSummary(slug).catch(() => null);
   if (stored && generation === recordGeneration) return stored;
-  const whole = allSummaries();
-  if (quick) {
-    whole.catch(() => {});
-    return null;
-  }
-  const worked = await whole;
+  if (quick) return null;
+  const worked = await allSummaries();
   return Object.hasOwn(worked, slug) ? worked[slug] : NO_SUMMARY;
 }
 
@@ -426,16 +431,20 @@ async function openFirstRun() {
 chrome.permissions.onAdded.addListener(() => refreshSiteAccess());
 chrome.permissions.onRemoved.addListener(() => refreshSiteAccess());
 
-// Work out the overlay's facts as the worker starts (a page's first message wakes it), unless an
-// earlier start kept them: a page then waits for nothing but its own platform's few KB.
-chrome.storage.local
-  .get([SUMMARY_STAMP, 'serverUrl', 'exportEtag'])
-  .then((stored) => {
-    const kept = stored[SUMMARY_STAMP];
-    if (!kept || kept.stamp !== recordStamp(stored)) return allSummaries();
-    return null;
-  })
-  .catch(() => {});
+// Work out the overlay's facts soon after the worker starts, unless an earlier start kept them
+// (a page then waits for nothing but its own platform's few KB). Not at once: a page's message
+// that woke the worker is answered first, from the index.
+setTimeout(() => {
+  if (summaries || summariesPromise) return;
+  chrome.storage.local
+    .get([SUMMARY_STAMP, 'serverUrl', 'exportEtag'])
+    .then((stored) => {
+      const kept = stored[SUMMARY_STAMP];
+      if (!kept || kept.stamp !== recordStamp(stored)) return allSummaries();
+      return null;
+    })
+    .catch(() => {});
+}, 1000);
 
 chrome.runtime.onInstalled.addListener((details) => {
   // Installed, updated or reloaded: the bundled record may differ even where the version does not,
