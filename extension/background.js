@@ -43,6 +43,7 @@ let syncPromise = null;
 // and the ETag of its record; a record changing while the worker runs drops the stamp at once.
 const SUMMARY_PREFIX = 'overlay:';
 const SUMMARY_STAMP = 'overlayStamp';
+const SUMMARY_STEP = 5; // platforms worked out between two looks at the message queue
 // A platform the record does not have (yet): nothing to add to the index's lines.
 const NO_SUMMARY = Object.freeze({ name: '', moderators: [], facts: {} });
 let summaries = null; // {slug: summary} once worked out from the current record
@@ -66,14 +67,12 @@ function allSummaries() {
       const stampInputs = await chrome.storage.local.get(['serverUrl', 'exportEtag']);
       // The whole record is read here only, and not kept: what the overlay needs is.
       const [{ data }, byLang] = await Promise.all([readExport(), translators()]);
-      // One language at a time, letting other messages (another tab's card) in between.
+      // A few platforms at a time, letting other messages (another tab's card) in between.
       const worked = {};
-      for (const [lang, t] of Object.entries(byLang)) {
+      const slugs = [...new Set((Array.isArray(data.platforms) ? data.platforms : []).map((platform) => platform && platform.slug))];
+      for (let i = 0; i < slugs.length; i += SUMMARY_STEP) {
         await new Promise((resolve) => setTimeout(resolve, 0));
-        for (const [slug, summary] of Object.entries(overlaySummaries(data, { [lang]: t }))) {
-          if (!Object.hasOwn(worked, slug)) worked[slug] = { ...summary, facts: {} };
-          worked[slug].facts[lang] = summary.facts[lang];
-        }
+        Object.assign(worked, overlaySummaries(data, byLang, slugs.slice(i, i + SUMMARY_STEP)));
       }
       if (generation !== recordGeneration) return worked; // the record changed meanwhile
       summaries = worked;

@@ -79,14 +79,17 @@ function isPlainObject(value) {
  * facts: {lang: {kind: facts}}}} for each language of `translators` ({lang: t}), plain JSON, so the
  * background can keep it in storage and a later start reads a few KB of one platform instead of
  * the whole record. `facts[lang]` equals overlayFacts(data, slug, lang, t) as an object; `name`
- * and `moderators` are what moderatorOverlayLine reads of the platform.
+ * and `moderators` are what moderatorOverlayLine reads of the platform. With `slugs`, only those
+ * platforms (so that a caller can work in short steps).
  */
-export function overlaySummaries(data, translators) {
+export function overlaySummaries(data, translators, slugs = null) {
+  const wanted = slugs ? new Set(slugs) : null;
   const summaries = {};
   if (!isPlainObject(data) || !Array.isArray(data.platforms)) return summaries;
   for (const platform of data.platforms) {
     // The first entry of a slug wins, as in platformRecord.
     if (!isPlainObject(platform) || typeof platform.slug !== 'string' || Object.hasOwn(summaries, platform.slug)) continue;
+    if (wanted && !wanted.has(platform.slug)) continue;
     summaries[platform.slug] = {
       name: text(platform.name),
       moderators: Array.isArray(platform.moderators) ? platform.moderators : [],
@@ -95,7 +98,7 @@ export function overlaySummaries(data, translators) {
   }
   const vendors = new Map((Array.isArray(data.vendors) ? data.vendors : []).filter(isPlainObject).map((v) => [v.slug, v]));
   const claims = (Array.isArray(data.claims) ? data.claims : []).filter(
-    (claim) => isPlainObject(claim) && Array.isArray(claim.platforms),
+    (claim) => isPlainObject(claim) && Array.isArray(claim.platforms) && claim.platforms.some((slug) => Object.hasOwn(summaries, slug)),
   );
   for (const [lang, t] of Object.entries(translators)) {
     const bySlug = new Map();

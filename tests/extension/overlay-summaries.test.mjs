@@ -41,6 +41,16 @@ test('the precomputed facts equal overlayFacts for every platform of the bundled
   assert.ok(data.platforms.some((platform) => moderatorOverlayLine(platform, 'de', 'en', translators.en)));
 });
 
+test('worked out a few platforms at a time, the summaries are the same', () => {
+  const data = readJson('data/export.json');
+  const whole = overlaySummaries(data, translators);
+  const slugs = data.platforms.map((platform) => platform.slug);
+  const pieced = {};
+  for (let i = 0; i < slugs.length; i += 6) Object.assign(pieced, overlaySummaries(data, translators, slugs.slice(i, i + 6)));
+  assert.deepEqual(pieced, whole);
+  assert.deepEqual(Object.keys(overlaySummaries(data, translators, [slugs[3], 'unknown'])), [slugs[3]]);
+});
+
 test('the precomputed facts survive storage (plain JSON) and are far smaller than the record', () => {
   const data = readJson('data/export.json');
   const summaries = overlaySummaries(data, translators);
