@@ -37,6 +37,8 @@ def _serving(app):
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
+
+    server.daemon_threads = False  # close() waits for requests in flight
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -27,6 +27,7 @@ GRACE = "Grace adds that they are paid two dollars an hour."
 def served(capp):
     """The app behind a real threaded HTTP server."""
     server = make_server("127.0.0.1", 0, capp, threaded=True)
+    server.daemon_threads = False  # close() waits for requests in flight
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -5,6 +5,7 @@ extension (no server, no request of any kind)."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -160,9 +161,14 @@ def test_the_page_language_decides_the_line_and_no_figure_is_said_plainly(browse
     tiktok.goto("https://www.tiktok.com/@someone")
     no_figure = message(EN, "moderatorsNoFigure", "Dutch")
     assert no_figure == "No figure published for Dutch"
-    # The overlay's one line.
-    node = wait_for_overlay(tiktok)
-    assert no_figure in overlay_texts(node), overlay_texts(node)
+    # The overlay's one line: the card comes from the index at once, its facts (this line among
+    # them) a moment later, in place.
+    deadline = time.monotonic() + 15
+    texts = overlay_texts(wait_for_overlay(tiktok))
+    while no_figure not in texts and time.monotonic() < deadline:
+        time.sleep(0.2)
+        texts = overlay_texts(wait_for_overlay(tiktok))
+    assert no_figure in texts, texts
     tab = browser.tab_id("https://www.tiktok.com/@someone")
     panel = browser.context.new_page()
     panel.goto(f"{browser.base}popup/popup.html?platform=tiktok&tab={tab}")

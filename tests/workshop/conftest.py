@@ -101,6 +101,9 @@ def serving(app):
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    # Join the request threads on close, so a response still being written when a test ends
+    # finishes and closes its file instead of leaving it to the garbage collector.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
