@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -90,5 +91,19 @@ def run_load(base_url: str, requests: list[tuple[str, dict]], *, connections: in
             for _ in range(connections)))
         result.seconds = time.monotonic() - started
 
-    asyncio.run(main())
+    # In a thread of its own: the test process may already run an event loop in this thread
+    # (Playwright's synchronous API, shared by the browser tests of the same worker).
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # noqa: BLE001  (re-raised in the caller's thread)
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, name="loadgen")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
     return result
