@@ -78,10 +78,7 @@ def test_withdrawn_site_access_gives_a_hint_with_one_button(any_browser: Browser
 def service_with_a_new_platform(tmp_path):
     """The real service, seeded from the dataset plus one platform the bundled index lacks."""
     dataset = tmp_path / "dataset"
-    seed = Path(os.environ.get("BTF_SEED_DIR") or "/tmp/btf/dataset-stable")
-    if not seed.is_dir():
-        seed = ROOT / "server" / "data" / "dataset"
-    shutil.copytree(seed, dataset)
+    shutil.copytree(ROOT / "server" / "data" / "dataset", dataset)
     base = json.loads((dataset / "tiktok.json").read_text())
     claim = dict(base["claims"][0], id=f"{NEW_SLUG}-moderation", platforms=[NEW_SLUG])
     platform = dict(base, slug=NEW_SLUG, name="Example Social", domains=[NEW_HOST], claims=[claim])
