@@ -337,9 +337,10 @@ button.close {
       durations.append(option);
     }
     durations.value = data.dismissDefault;
+    // The card goes once the dismissal is stored, so a reload right after the click cannot
+    // bring it back (send never rejects: a gone background still closes the card).
     const dismissNow = () => {
-      send('dismiss', { duration: durations.value });
-      remove();
+      send('dismiss', { duration: durations.value }).finally(remove);
     };
     const close = button('close', '\u00d7', dismissNow);
     close.setAttribute('aria-label', strings.close);
