@@ -171,6 +171,8 @@ button.close {
   let host = null;
   let shown = null;
   let card = null;
+  // The platform this page's card is for: drawn, on its way, or closed by the user on this page.
+  let pageSlug = null;
   let reattached = 0;
   let returnFocusTo = null;
   let undoPending = false;
@@ -467,6 +469,7 @@ button.close {
     const page = { pageLang: document.documentElement ? document.documentElement.lang : '' };
     return send('overlay-data', page).then((data) => {
       if (!data || !Array.isArray(data.lines) || !data.strings) return;
+      pageSlug = data.slug;
       requestFacts(data, page);
       whenParsed(() => {
         if (shown || !document.documentElement) return;
@@ -512,15 +515,17 @@ button.close {
   });
 
   // A single-page site changed its URL without loading a page (background.js tells the tab):
-  // the platform may differ (google.com/maps to google.com/search). Ask again; a card showing the
-  // same platform stays as it is, another platform's card replaces it, and a page that had none
-  // gets one if the new URL is listed (what a page load would do; dismissals still apply).
+  // the platform may differ (google.com/maps to google.com/search). Ask again; the same platform's
+  // card stays as it is (or closed, if the user closed it here), another platform's card replaces
+  // it, and a page that had none gets one if the new URL is listed (dismissals still apply).
   chrome.runtime.onMessage.addListener((message, sender) => {
     if (sender.id !== chrome.runtime.id || !message || message.type !== 'url-changed') return;
-    const before = shown ? shown.slug : null;
     send('overlay-data').then((data) => {
+      // Compared when the answer comes, not when asked: the page's first card may have been drawn
+      // meanwhile (a page load reports its URL too), and is then kept, not drawn again.
       const now = data && Array.isArray(data.lines) ? data.slug : null;
-      if (now === before) return;
+      if (now === pageSlug) return;
+      pageSlug = now;
       if (shown) remove();
       if (!now || !data.strings) return;
       requestFacts(data);

@@ -167,6 +167,33 @@ def test_unlisted_site_gets_no_overlay_and_no_badge(browser, service):
     assert browser.in_worker("chrome.action.getBadgeText({})") == ""
 
 
+COUNT_OVERLAY_HOSTS = """
+window.__overlayHostsAdded = 0;
+new MutationObserver((records) => {
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node.nodeName === 'BEHIND-THE-FEED-OVERLAY') window.__overlayHostsAdded += 1;
+    }
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_a_page_load_draws_the_card_once(browser, service):
+    """The page's own URL report (a load is a URL change too) must not draw the card a second
+    time: a redraw swaps the buttons under the user's pointer and moves their focus."""
+    browser.set_server(service)
+    host, _ = listed_sites(service, 1)[0]
+    for attempt in range(5):
+        page = browser.context.new_page()
+        page.add_init_script(COUNT_OVERLAY_HOSTS)
+        page.goto(f"https://www.{host}/feed?attempt={attempt}")
+        wait_for_overlay(page)
+        page.wait_for_timeout(700)  # the URL report's answer comes after the first draw
+        assert page.evaluate("window.__overlayHostsAdded") == 1
+        page.close()
+
+
 def test_hide_on_this_site_survives_a_reload_and_can_be_undone(browser, service, artifacts):
     browser.set_server(service)
     host, slug = listed_sites(service, 1)[0]
