@@ -25,11 +25,12 @@ PLACEHOLDER = r"{\w+}|%\(\w+\)s"
 
 def _extracted() -> set[str | tuple[str, str]]:
     """Every text the code and the templates use, as Babel extracts it (babel.cfg's mapping):
-    the workshop's and the curators' workspace's."""
+    the workshop's, the curators' workspace's and the operations' messages."""
     texts: set[str | tuple[str, str]] = set()
     for folder, method in (("server/workshop", "python"),
                            ("server/templates/workshop", "jinja2"),
                            ("server/curate", "python"),
+                           ("server/operations", "python"),
                            ("server/templates/curate", "jinja2")):
         found = extract_from_dir(ROOT / folder, method_map=[("**.py", "python")]
                                  if method == "python" else [("**.html", "jinja2")],
@@ -53,6 +54,7 @@ def test_babel_cfg_names_what_is_extracted():
     assert "[python: server/workshop/**.py]" in config
     assert "[jinja2: server/templates/workshop/**.html]" in config
     assert "[python: server/curate/**.py]" in config
+    assert "[python: server/operations/**.py]" in config
     assert "[jinja2: server/templates/curate/**.html]" in config
 
 
