@@ -213,6 +213,12 @@ def _headline_order(claim: dict[str, Any]) -> tuple:
             claim.get("observed") and claim["observed"]["start"] or "")
 
 
+def headline_claim(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """The claim that heads a kind in the overlay (the first of equals); the extension's
+    headlineClaim (extension/lib/record.js) picks the same, by tests/vectors/headlines.json."""
+    return max(claims, key=_headline_order)
+
+
 class Snapshot:
     """Everything derived from one export, pre-serialised for the hot path."""
 
@@ -292,7 +298,7 @@ class Snapshot:
         for kind in KINDS:
             of_kind = [c for c in claims if c["kind"] == kind]
             if of_kind:
-                best = max(of_kind, key=_headline_order)
+                best = headline_claim(of_kind)
                 headlines[kind] = {
                     "en": best["summary"], "fr": best["translations"].get("fr", best["summary"])
                 }

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from server.index import _headline_order
+import json
+from pathlib import Path
+
+import pytest
+
+from server.index import _headline_order, headline_claim
+
+VECTORS = json.loads((Path(__file__).parent / "vectors/headlines.json").read_text(encoding="utf-8"))
 
 
 def _claim(key: str, evidence: str, verified: str, *, copy: bool = False) -> dict:
@@ -22,3 +29,9 @@ def test_an_allegation_or_a_copy_heads_a_kind_only_when_nothing_firmer_exists():
     assert max([alleged], key=_headline_order)["id"] == "alleged"
     newer = _claim("newer", "investigative_journalism", "2026-06-01")
     assert max([reported, newer], key=_headline_order)["id"] == "newer"
+
+
+@pytest.mark.parametrize("case", VECTORS["cases"], ids=lambda case: case["name"])
+def test_the_shared_vectors(case):
+    """The same cases the extension's record.js is held to (tests/extension/record.test.mjs)."""
+    assert headline_claim(case["claims"])["id"] == case["headline"]

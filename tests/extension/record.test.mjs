@@ -197,3 +197,13 @@ test('no server, no request', async () => {
   assert.equal(result.result, 'no-server');
   assert.equal(called, false);
 });
+
+// The same cases tests/test_headlines.py holds server/index.py to.
+const headlineVectors = JSON.parse(readFileSync(new URL('../vectors/headlines.json', import.meta.url), 'utf8'));
+
+test('the headline of a kind is the one the service picks (shared vectors)', () => {
+  assert.ok(headlineVectors.cases.length >= 10);
+  for (const c of headlineVectors.cases) {
+    assert.equal(headlineClaim(c.claims).id, c.headline, c.name);
+  }
+});
