@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,44 @@ def playwright():
 
     with sync_playwright() as instance:
         yield instance
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def _serving(app):
+    """`app` served over HTTP on a free local port, in a thread: yields its origin."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Join the request threads on close, so a response still being written when a test ends
+    # finishes and closes its file instead of leaving it to the garbage collector.
+    server.daemon_threads = False
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def serve_app():
+    """A context manager serving an app over real HTTP for the browser tests:
+    `with serve_app(app) as origin: ...`."""
+    return _serving
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright):
+    """Debian's Chromium, headless, with no background traffic (never a downloaded browser), for
+    the pages' browser tests (the extension's have their own, with the extension loaded)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,41 +22,18 @@ from .helpers import PASSWORD, a_claim, make_user
 
 pytestmark = pytest.mark.e2e
 AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 CURATOR = "ada@example.org"
 REVIEWER = "grace@example.org"
 ADMIN = "root@example.org"
 
 
-@contextmanager
-def _serving(app):
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-
-    server.daemon_threads = False  # close() waits for requests in flight
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
-def browser(playwright):
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                          args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture
-def workspace(make_app):
+def workspace(make_app, serve_app):
     """The app (CSRF on, review required) with its people and entries: ids of what the pages
     show."""
     app = make_app()
@@ -92,7 +67,7 @@ def workspace(make_app):
                 .order_by(Revision.id)),
             "contributor": contributor,
         }
-    with _serving(app) as origin:
+    with serve_app(app) as origin:
         yield app, origin, ids
 
 

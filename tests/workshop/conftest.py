@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,9 +20,6 @@ from server.operations import import_dataset
 
 DATASET = Path(__file__).parent / "dataset"
 ON_POSTGRES = os.environ.get("BTF_TEST_DATABASE_URL", "").startswith("postgres")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 def _config(url: str, folder: Path) -> dict:
@@ -89,49 +83,21 @@ def export(wclient):
 # --- a real server for the browser tests ---------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serving(app):
-    """`app` served over HTTP on a free local port, in a thread: yields its origin."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    # Join the request threads on close, so a response still being written when a test ends
-    # finishes and closes its file instead of leaving it to the garbage collector.
-    server.daemon_threads = False
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
 @pytest.fixture
-def live_server(workshop_app):
+def live_server(workshop_app, serve_app):
     """The workshop app (test dataset) over HTTP."""
-    with serving(workshop_app) as origin:
+    with serve_app(workshop_app) as origin:
         yield origin
 
 
 @pytest.fixture
-def shipped_server(app):
+def shipped_server(app, serve_app):
     """The app on the shipped dataset (or BTF_SEED_DIR) over HTTP."""
-    with serving(app) as origin:
+    with serve_app(app) as origin:
         yield origin
 
 
 @pytest.fixture(scope="session")
-def browser(playwright):
-    """Debian's Chromium, headless, with no background traffic (never a downloaded browser)."""
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                          args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
+def browser(chromium):
+    """Debian's Chromium (tests/conftest.py)."""
+    return chromium
