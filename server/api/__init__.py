@@ -16,7 +16,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from .. import domains, index, text
 from ..db import get_session
 from ..extensions import limiter
-from ..operations import Invalid, create_suggestion
+from ..operations import Invalid, commit, create_suggestion, rollback
 from . import schemas
 
 
@@ -291,6 +291,7 @@ class Suggestions(MethodView):
         try:
             proposal = create_suggestion(session, data)
         except Invalid as exc:
+            rollback(session)
             abort(400, message="Some fields are not valid.", errors=exc.fields)
-        session.commit()
+        commit(session)
         return {"id": proposal.id, "status": proposal.status}

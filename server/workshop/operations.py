@@ -1,5 +1,5 @@
 """Writes of the workshop: collections. Validate, write, record the Revision and flush;
-the view commits."""
+the view commits them through the one transaction boundary (operations.commit)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from .. import index
+from .. import index, operations
 from ..db import get_session
 from ..extensions import limiter
 from . import bp, classroom, i18n
@@ -281,11 +281,11 @@ def create_collection_view():
     try:
         collection = create_collection(session, name, slugs)
     except CollectionError as exc:
-        session.rollback()
+        operations.rollback(session)
         errors = {key: _(message, **values) for key, (message, values) in exc.fields.items()}
         return render_template("workshop/collection_form.html", scope=Scope(index.current()),
                                errors=errors, chosen=set(slugs), name=name), 400
-    session.commit()
+    operations.commit(session)
     return redirect(wurl("workshop.collection", code=collection.code), code=303)
 
 
