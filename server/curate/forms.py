@@ -10,6 +10,8 @@ import json
 from typing import Any
 
 import pycountry
+from flask_babel import LazyString, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -36,30 +38,40 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs
         return (value, value if label is None else label)
 
 from ..models import EVIDENCE, KINDS, PAY_PERIODS, PAY_QUALIFIERS, ROLES, WORKERS_BASES
+from ..workshop.i18n import term
 
-KIND_LABELS = {"moderation": "Moderation", "labelling": "Data labelling",
-               "engagement": "Engagement (click farms, fake accounts)", "microwork": "Microwork"}
-EVIDENCE_LABELS = {
-    "company_statement": "Company statement",
-    "official_record": "Official record (court, parliament, regulator)",
-    "investigative_journalism": "Investigative journalism",
-    "academic_study": "Academic study",
-    "allegation": "Allegation",
-}
+
+def _page_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def _glossary(group: str, key: str) -> LazyString:
+    """A dataset term's name from the shared glossary, in the page's language when shown."""
+    return LazyString(lambda: term(group, key, _page_language()))
+
+
+# The dataset's kinds of work and evidence levels: the glossary's names (the same as the
+# workshop's and the extension's).
+KIND_LABELS = {kind: _glossary("kind", kind) for kind in KINDS}
+EVIDENCE_LABELS = {evidence: _glossary("evidence", evidence) for evidence in EVIDENCE}
 WORKERS_BASIS_LABELS = {
-    "employed": "Employed by the named employer",
-    "contracted": "Contracted (contractors, agency workers)",
-    "registered": "Registered accounts (not all of them work)",
-    "active": "Active accounts in the period",
-    "estimated": "An estimate",
+    "employed": _l("Employed by the named employer"),
+    "contracted": _l("Contracted (contractors, agency workers)"),
+    "registered": _l("Registered accounts (not all of them work)"),
+    "active": _l("Active accounts in the period"),
+    "estimated": _l("An estimate"),
 }
 PAY_QUALIFIER_LABELS = {
-    "exact": "Exactly", "about": "About", "up_to": "Up to",
-    "as_little_as": "As little as (or less than)", "at_least": "At least (or more than)",
+    "exact": _l("Exactly"), "about": _l("About"), "up_to": _l("Up to"),
+    "as_little_as": _l("As little as (or less than)"),
+    "at_least": _l("At least (or more than)"),
 }
-ROLE_LABELS = {"contributor": "Contributor: drafts and proposes",
-               "curator": "Curator: edits, reviews others' work, publishes",
-               "admin": "Admin: curator, plus users, import and export"}
+PAY_PERIOD_LABELS = {"hour": _l("hour"), "day": _l("day"), "week": _l("week"),
+                     "month": _l("month"), "year": _l("year")}
+ROLE_LABELS = {"contributor": _l("Contributor: drafts and proposes"),
+               "curator": _l("Curator: edits, reviews others' work, publishes"),
+               "admin": _l("Admin: curator, plus users, import and export")}
 
 
 def _text(value: Any) -> str:
@@ -98,86 +110,87 @@ class PasswordForm(FlaskForm):
 
 
 class LocationForm(Form):
-    country = StringField("Country (ISO code, e.g. KE)", render_kw={
+    country = StringField(_l("Country (ISO code, e.g. KE)"), render_kw={
         "maxlength": 2, "list": "countries", "autocomplete": "off"})
-    city = StringField("City (optional)", render_kw={"maxlength": 120})
+    city = StringField(_l("City (optional)"), render_kw={"maxlength": 120})
 
 
 class SourceForm(Form):
-    url = StringField("URL (http or https)", render_kw={"type": "url", "maxlength": 2000})
-    title = StringField("Title", render_kw={"maxlength": 500})
-    publisher = StringField("Publisher", render_kw={"maxlength": 200})
-    published = StringField("Published (YYYY, YYYY-MM or YYYY-MM-DD)", render_kw={
+    url = StringField(_l("URL (http or https)"), render_kw={"type": "url", "maxlength": 2000})
+    title = StringField(_l("Title"), render_kw={"maxlength": 500})
+    publisher = StringField(_l("Publisher"), render_kw={"maxlength": 200})
+    published = StringField(_l("Published (YYYY, YYYY-MM or YYYY-MM-DD)"), render_kw={
         "maxlength": 10, "placeholder": "2022-02-14"})
-    quote = TextAreaField("Quote (verbatim, at most 40 words)", render_kw={"rows": 3})
-    language = StringField("Language of the source", default="en", render_kw={"maxlength": 3})
-    is_copy = BooleanField("This URL is a republished copy of the publisher's article")
+    quote = TextAreaField(_l("Quote (verbatim, at most 40 words)"), render_kw={"rows": 3})
+    language = StringField(_l("Language of the source"), default="en", render_kw={"maxlength": 3})
+    is_copy = BooleanField(_l("This URL is a republished copy of the publisher's article"))
     archive_url = HiddenField()  # kept as it is: the link checker fills it
 
 
 class ResponseForm(Form):
-    by = StringField("Who replied (the company as reported, e.g. Meta, Sama)",
+    by = StringField(_l("Who replied (the company as reported, e.g. Meta, Sama)"),
                      render_kw={"maxlength": 200})
-    summary = TextAreaField("What they said, in our own words (English)",
+    summary = TextAreaField(_l("What they said, in our own words (English)"),
                             render_kw={"rows": 2, "maxlength": 1000})
-    summary_fr = TextAreaField("French translation (optional)",
+    summary_fr = TextAreaField(_l("French translation (optional)"),
                                render_kw={"rows": 2, "maxlength": 1000, "lang": "fr"})
-    url = StringField("Source URL (http or https)", render_kw={"type": "url", "maxlength": 2000})
-    title = StringField("Source title", render_kw={"maxlength": 500})
-    publisher = StringField("Publisher", render_kw={"maxlength": 200})
-    published = StringField("Published (YYYY, YYYY-MM or YYYY-MM-DD)", render_kw={
+    url = StringField(_l("Source URL (http or https)"),
+                      render_kw={"type": "url", "maxlength": 2000})
+    title = StringField(_l("Source title"), render_kw={"maxlength": 500})
+    publisher = StringField(_l("Publisher"), render_kw={"maxlength": 200})
+    published = StringField(_l("Published (YYYY, YYYY-MM or YYYY-MM-DD)"), render_kw={
         "maxlength": 10})
-    quote = TextAreaField("Quote (verbatim, at most 40 words)", render_kw={"rows": 2})
-    language = StringField("Language of the source", default="en", render_kw={"maxlength": 3})
-    is_copy = BooleanField("This URL is a republished copy of the publisher's article")
+    quote = TextAreaField(_l("Quote (verbatim, at most 40 words)"), render_kw={"rows": 2})
+    language = StringField(_l("Language of the source"), default="en", render_kw={"maxlength": 3})
+    is_copy = BooleanField(_l("This URL is a republished copy of the publisher's article"))
     archive_url = HiddenField()
 
 
 class ClaimForm(FlaskForm):
     version = HiddenField()
     proposal_version = HiddenField()
-    key = StringField("Public id (lower-case letters, digits and hyphens; leave empty to "
-                      "make one)", validators=[Optional(), Length(max=120)])
-    kind = SelectField("Kind of work", choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
-    summary = TextAreaField("Summary: one neutral sentence in our own words (English)",
+    key = StringField(_l("Public id (lower-case letters, digits and hyphens; leave empty to "
+                         "make one)"), validators=[Optional(), Length(max=120)])
+    kind = SelectField(_l("Kind of work"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
+    summary = TextAreaField(_l("Summary: one neutral sentence in our own words (English)"),
                             render_kw={"rows": 5, "maxlength": 1000})
-    summary_fr = TextAreaField("French translation of the summary (optional)",
+    summary_fr = TextAreaField(_l("French translation of the summary (optional)"),
                                render_kw={"rows": 5, "maxlength": 1000, "lang": "fr"})
-    main_platform = SelectField("Main platform (the claim is filed under it)", choices=[])
-    other_platforms = SelectMultipleField("Other platforms it concerns (optional)", choices=[],
+    main_platform = SelectField(_l("Main platform (the claim is filed under it)"), choices=[])
+    other_platforms = SelectMultipleField(_l("Other platforms it concerns (optional)"), choices=[],
                                           validate_choice=True, render_kw={"size": 6})
-    vendors = FieldList(SelectField("Vendor", choices=[], validate_choice=False),
+    vendors = FieldList(SelectField(_l("Vendor"), choices=[], validate_choice=False),
                         min_entries=1)
     locations = FieldList(FormField(LocationForm), min_entries=1)
-    workers = StringField("Workers: head count as reported (optional)",
+    workers = StringField(_l("Workers: head count as reported (optional)"),
                           render_kw={"inputmode": "numeric"})
     workers_basis = SelectField(
-        "Workers: what was counted", choices=[SelectChoice("", "(no head count)")]
+        _l("Workers: what was counted"), choices=[SelectChoice("", _l("(no head count)"))]
         + [SelectChoice(b, WORKERS_BASIS_LABELS[b]) for b in WORKERS_BASES])
-    pay_amount = StringField("Pay: amount as reported", render_kw={"inputmode": "decimal"})
-    pay_currency = StringField("Pay: currency (ISO 4217, e.g. USD)", render_kw={
+    pay_amount = StringField(_l("Pay: amount as reported"), render_kw={"inputmode": "decimal"})
+    pay_currency = StringField(_l("Pay: currency (ISO 4217, e.g. USD)"), render_kw={
         "maxlength": 3, "list": "currencies", "autocomplete": "off"})
-    pay_per = SelectField("Pay: per", choices=[SelectChoice("", "(no pay reported)")]
-                          + [SelectChoice(p) for p in PAY_PERIODS])
+    pay_per = SelectField(_l("Pay: per"), choices=[SelectChoice("", _l("(no pay reported)"))]
+                          + [SelectChoice(p, PAY_PERIOD_LABELS[p]) for p in PAY_PERIODS])
     pay_qualifier = SelectField(
-        "Pay: as the source puts it", choices=[SelectChoice("", "(no pay reported)")]
+        _l("Pay: as the source puts it"), choices=[SelectChoice("", _l("(no pay reported)"))]
         + [SelectChoice(q, PAY_QUALIFIER_LABELS[q]) for q in PAY_QUALIFIERS])
-    observed_start = StringField("Observed from (YYYY, YYYY-MM or YYYY-MM-DD)",
+    observed_start = StringField(_l("Observed from (YYYY, YYYY-MM or YYYY-MM-DD)"),
                                  render_kw={"maxlength": 10})
-    observed_end = StringField("Observed until (optional)", render_kw={"maxlength": 10})
-    evidence = SelectField("Evidence",
+    observed_end = StringField(_l("Observed until (optional)"), render_kw={"maxlength": 10})
+    evidence = SelectField(_l("Evidence"),
                            choices=[SelectChoice(e, EVIDENCE_LABELS[e]) for e in EVIDENCE])
-    last_verified = StringField("Last verified", render_kw={"type": "date"})
+    last_verified = StringField(_l("Last verified"), render_kw={"type": "date"})
     sources = FieldList(FormField(SourceForm), min_entries=1)
     responses = FieldList(FormField(ResponseForm), min_entries=0)
-    comment = StringField("Note on this change (optional, kept in the history)",
+    comment = StringField(_l("Note on this change (optional, kept in the history)"),
                           validators=[Optional(), Length(max=500)])
-    add_location = SubmitField("Add a location row")
-    add_vendor = SubmitField("Add a vendor")
-    add_source = SubmitField("Add a source")
-    add_response = SubmitField("Add a company response")
-    save = SubmitField("Save")
-    save_submit = SubmitField("Save and submit for review")
+    add_location = SubmitField(_l("Add a location row"))
+    add_vendor = SubmitField(_l("Add a vendor"))
+    add_source = SubmitField(_l("Add a source"))
+    add_response = SubmitField(_l("Add a company response"))
+    save = SubmitField(_l("Save"))
+    save_submit = SubmitField(_l("Save and submit for review"))
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -190,9 +203,10 @@ class ClaimForm(FlaskForm):
     def set_choices(self, platforms: list[tuple[str, str]], vendors: list[tuple[str, str]]) -> None:
         """Platforms and vendors as (slug, label) pairs."""
         platform_choices = [SelectChoice(slug, label) for slug, label in platforms]
-        self.main_platform.choices = [SelectChoice("", "(choose a platform)"), *platform_choices]
+        self.main_platform.choices = [SelectChoice("", _l("(choose a platform)")),
+                                      *platform_choices]
         self.other_platforms.choices = platform_choices
-        self._vendor_choices = [SelectChoice("", "(no vendor)"),
+        self._vendor_choices = [SelectChoice("", _l("(no vendor)")),
                                 *(SelectChoice(slug, label) for slug, label in vendors)]
         for entry in self.vendors.entries:
             entry.choices = self._vendor_choices
@@ -464,10 +478,11 @@ def json_list(text: str | None) -> Any:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"This is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                         f"column {exc.colno}.") from exc
+        raise ValueError(_("This is not valid JSON: %(reason)s at line %(line)s, column "
+                           "%(column)s.", reason=exc.msg, line=exc.lineno,
+                           column=exc.colno)) from exc
     if not isinstance(value, list):
-        raise ValueError("Write a JSON list: [ {...}, {...} ].")
+        raise ValueError(_("Write a JSON list: [ {...}, {...} ]."))
     return value
 
 
@@ -505,55 +520,62 @@ class _JsonListForm(FlaskForm):
             elif name in self.JSON_FIELDS:
                 _add(field, _with_rows(value))
             elif name == "domains":
-                _add(field, _with_rows(value, "Rule"))
+                _add(field, _with_rows(value, rules=True))
             else:
                 _add(field, value)
         return loose
 
 
-def _with_rows(value: Any, noun: str = "Entry") -> list[str]:
-    """Schema messages of a list, each with the entry (from 1) and field it concerns."""
+def _with_rows(value: Any, *, rules: bool = False) -> list[str]:
+    """Schema messages of a list, each with the entry (or rule, from 1) and field it
+    concerns."""
     if isinstance(value, dict) and all(isinstance(k, int) for k in value):
         out = []
         for index, fields in sorted(value.items()):
             if isinstance(fields, dict):
-                out += [f"{noun} {index + 1}, {key}: {message}"
+                out += [(_("Rule %(number)s, %(field)s: %(message)s", number=index + 1,
+                           field=key, message=message) if rules else
+                         _("Entry %(number)s, %(field)s: %(message)s", number=index + 1,
+                           field=key, message=message))
                         for key, messages in fields.items() for message in _flat(messages)]
             else:
-                out += [f"{noun} {index + 1}: {message}" for message in _flat(fields)]
+                out += [(_("Rule %(number)s: %(message)s", number=index + 1, message=message)
+                         if rules else
+                         _("Entry %(number)s: %(message)s", number=index + 1, message=message))
+                        for message in _flat(fields)]
         return out
     return _flat(value)
 
 
-ACTIONS_HINT = ('A JSON list; each: {"kind": "worker_organisation|rating|complaint|research", '
-                '"name", "url", "description", "translations": {"fr": ...}, "source": {...} '
-                'or null}.')
+ACTIONS_HINT = _l('A JSON list; each: {"kind": "worker_organisation|rating|complaint|research", '
+                  '"name", "url", "description", "translations": {"fr": ...}, "source": {...} '
+                  'or null}.')
 
 
 class PlatformForm(_JsonListForm):
     JSON_FIELDS = ("actions", "moderators")
 
     version = HiddenField()
-    slug = StringField("Slug (lower-case letters, digits and hyphens; fixed once created)",
+    slug = StringField(_l("Slug (lower-case letters, digits and hyphens; fixed once created)"),
                        validators=[Optional(), Length(max=80)])
-    name = StringField("Name", render_kw={"maxlength": 200})
-    owner = StringField("Owner (company)", render_kw={"maxlength": 200})
-    hq_country = StringField("Headquarters country (ISO code, e.g. US)", render_kw={
+    name = StringField(_l("Name"), render_kw={"maxlength": 200})
+    owner = StringField(_l("Owner (company)"), render_kw={"maxlength": 200})
+    hq_country = StringField(_l("Headquarters country (ISO code, e.g. US)"), render_kw={
         "maxlength": 2, "list": "countries", "autocomplete": "off"})
-    description = TextAreaField("Description", render_kw={"rows": 3, "maxlength": 2000})
-    domains = TextAreaField("Host rules, one per line", render_kw={
+    description = TextAreaField(_l("Description"), render_kw={"rows": 3, "maxlength": 2000})
+    domains = TextAreaField(_l("Host rules, one per line"), render_kw={
         "rows": 6, "spellcheck": "false"})
-    preview_urls = TextAreaField("Example addresses to try the rules on (one per line)",
+    preview_urls = TextAreaField(_l("Example addresses to try the rules on (one per line)"),
                                  validators=[Optional(), Length(max=5000)],
                                  render_kw={"rows": 3, "spellcheck": "false"})
-    actions = TextAreaField("What people can do (actions)", render_kw={
+    actions = TextAreaField(_l("What people can do (actions)"), render_kw={
         "rows": 8, "spellcheck": "false"})
-    moderators = TextAreaField("Moderators by language", render_kw={
+    moderators = TextAreaField(_l("Moderators by language"), render_kw={
         "rows": 8, "spellcheck": "false"})
-    comment = StringField("Note on this change (optional, kept in the history)",
+    comment = StringField(_l("Note on this change (optional, kept in the history)"),
                           validators=[Optional(), Length(max=500)])
-    save = SubmitField("Save")
-    preview = SubmitField("Preview the rules")
+    save = SubmitField(_l("Save"))
+    preview = SubmitField(_l("Preview the rules"))
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -579,23 +601,23 @@ class VendorForm(_JsonListForm):
     JSON_FIELDS = ("sites", "actions")
 
     version = HiddenField()
-    slug = StringField("Slug (lower-case letters, digits and hyphens; fixed once created)",
+    slug = StringField(_l("Slug (lower-case letters, digits and hyphens; fixed once created)"),
                        validators=[Optional(), Length(max=80)])
-    name = StringField("Name", render_kw={"maxlength": 200})
-    hq_country = StringField("Headquarters country (ISO code, e.g. US)", render_kw={
+    name = StringField(_l("Name"), render_kw={"maxlength": 200})
+    hq_country = StringField(_l("Headquarters country (ISO code, e.g. US)"), render_kw={
         "maxlength": 2, "list": "countries", "autocomplete": "off"})
-    website = StringField("Website (http or https, optional)", render_kw={"type": "url"})
-    description = TextAreaField("Description", render_kw={"rows": 3, "maxlength": 2000})
-    wikidata = StringField("Wikidata item (e.g. Q123, optional)", render_kw={"maxlength": 20})
-    opencorporates = StringField("OpenCorporates company (jurisdiction/number, e.g. "
-                                 "gb/01234567, optional)", render_kw={"maxlength": 120})
-    sites = TextAreaField("Sites (where it works)", render_kw={
+    website = StringField(_l("Website (http or https, optional)"), render_kw={"type": "url"})
+    description = TextAreaField(_l("Description"), render_kw={"rows": 3, "maxlength": 2000})
+    wikidata = StringField(_l("Wikidata item (e.g. Q123, optional)"), render_kw={"maxlength": 20})
+    opencorporates = StringField(_l("OpenCorporates company (jurisdiction/number, e.g. "
+                                    "gb/01234567, optional)"), render_kw={"maxlength": 120})
+    sites = TextAreaField(_l("Sites (where it works)"), render_kw={
         "rows": 8, "spellcheck": "false"})
-    actions = TextAreaField("What people can do (actions)", render_kw={
+    actions = TextAreaField(_l("What people can do (actions)"), render_kw={
         "rows": 8, "spellcheck": "false"})
-    comment = StringField("Note on this change (optional, kept in the history)",
+    comment = StringField(_l("Note on this change (optional, kept in the history)"),
                           validators=[Optional(), Length(max=500)])
-    save = SubmitField("Save")
+    save = SubmitField(_l("Save"))
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -626,52 +648,57 @@ class ActionForm(FlaskForm):
     """A workflow button: the version the page showed, and an optional or required comment."""
 
     version = HiddenField()
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=2000)],
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)],
                             render_kw={"rows": 2})
 
 
 class ProposalForm(FlaskForm):
     version = HiddenField()
-    note = TextAreaField("Note (required to dismiss)", validators=[Optional(), Length(max=2000)],
-                         render_kw={"rows": 2})
+    note = TextAreaField(_l("Note (required to dismiss)"),
+                         validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
 
 
 class NewUserForm(FlaskForm):
     email = StringField(_l("Email"), validators=[DataRequired(), Length(max=254)],
                         render_kw={"type": "email", "autocomplete": "off"})
-    display_name = StringField("Display name", validators=[Optional(), Length(max=120)])
-    role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
+    display_name = StringField(_l("Display name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
                        default="curator")
-    password = PasswordField("Password (at least 10 characters)", validators=[DataRequired()],
+    password = PasswordField(_l("Password (at least 10 characters)"), validators=[DataRequired()],
                              render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Password again", validators=[
-        DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    confirm = PasswordField(_l("Password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"})
-    submit = SubmitField("Create the account")
+    submit = SubmitField(_l("Create the account"))
 
 
 class UserForm(FlaskForm):
     version = HiddenField()
-    display_name = StringField("Display name", validators=[DataRequired(), Length(max=120)])
-    role = SelectField("Role", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
-    active = BooleanField("Active (can sign in)")
-    submit = SubmitField("Save")
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
+    active = BooleanField(_l("Active (can sign in)"))
+    submit = SubmitField(_l("Save"))
 
 
 class ImportForm(FlaskForm):
-    files = MultipleFileField("A zip of the dataset files, or several .json files")
-    submit = SubmitField("Check the files")
+    files = MultipleFileField(_l("A zip of the dataset files, or several .json files"))
+    submit = SubmitField(_l("Check the files"))
 
 
 class ImportConfirmForm(FlaskForm):
     token = HiddenField()
-    submit = SubmitField("Import: apply these changes")
+    submit = SubmitField(_l("Import: apply these changes"))
 
 
 # --- for the templates -------------------------------------------------------------------------
 
-ROW_NAMES = {"locations": "Location", "sources": "Source", "responses": "Response",
-             "vendors": "Vendor"}
+# Each list of rows: its name, and how a row's field is named in the summary of errors.
+ROW_NAMES = {"locations": _l("Locations"), "sources": _l("Sources"),
+             "responses": _l("Responses"), "vendors": _l("Vendors")}
+ROW_LABELS = {"locations": _l("Location %(number)s: %(label)s"),
+              "sources": _l("Source %(number)s: %(label)s"),
+              "responses": _l("Response %(number)s: %(label)s"),
+              "vendors": _l("Vendor %(number)s: %(label)s")}
 
 
 def error_list(form: Any, loose: list[str] | None = None) -> list[tuple[str | None, str, str]]:
@@ -679,18 +706,23 @@ def error_list(form: Any, loose: list[str] | None = None) -> list[tuple[str | No
     out: list[tuple[str | None, str, str]] = [(None, "", message) for message in loose or []]
     for field in form:
         if isinstance(field, FieldList):
-            name = ROW_NAMES.get(field.short_name, field.short_name)
-            for message in getattr(form, "list_errors", {}).get(field.short_name, []):
-                out.append((f"{field.id}-0-{'url' if name == 'Source' else 'country'}",
-                            f"{name}s", message))
+            rows = field.short_name
+            name = str(ROW_NAMES.get(rows, rows))
+            for message in getattr(form, "list_errors", {}).get(rows, []):
+                out.append((f"{field.id}-0-{'url' if rows == 'sources' else 'country'}",
+                            name, message))
+            row_label = ROW_LABELS.get(rows)
             for number, entry in enumerate(field.entries, start=1):
                 for sub in (entry.form if hasattr(entry, "form") else [entry]):
-                    out += [(sub.id, f"{name} {number}: {sub.label.text}", str(message))
-                            for message in sub.errors or []]
+                    label = (str(row_label) % {"number": number, "label": sub.label.text}
+                             if row_label is not None else f"{rows} {number}: {sub.label.text}")
+                    out += [(sub.id, label, str(message)) for message in sub.errors or []]
         elif field.type not in ("CSRFTokenField",):
-            out += [(field.id, field.label.text, str(message)) for message in field.errors or []]
+            out += [(field.id, str(field.label.text), str(message))
+                    for message in field.errors or []]
         else:
-            out += [(None, "", "The form expired; submit it again.") for _ in field.errors or []]
+            out += [(None, "", _("The form expired; submit it again."))
+                    for _error in field.errors or []]
     return out
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,11 +50,11 @@ def revert(session: Session, entity: Claim | Platform | Vendor, revision: Revisi
     becomes a PendingChange (returned) for another curator to publish."""
     require(user, "curator")
     if revision.entity_type != entity_type(entity) or revision.entity_id != entity.id:
-        raise OperationError("This revision belongs to another entry.")
+        raise OperationError(_("This revision belongs to another entry."))
     target = revert_target(revision, undo=undo)
     if target is None:
-        raise OperationError("There is no recorded state to restore here (the entry did not "
-                             "exist then, or was deleted).")
+        raise OperationError(_("There is no recorded state to restore here (the entry did not "
+                               "exist then, or was deleted)."))
     before = record_of(entity)
     check_version(entity, expected_version, before, target)
     comment = (f"Undid version {revision.version}." if undo
@@ -94,7 +96,14 @@ def _apply_any(session: Session, entity: Any, record: dict[str, Any]) -> None:
 # --- waiting for review ---------------------------------------------------------------------------
 
 PENDING_ACTIONS = {"update": "update", "revert": "revert", "retract": "status"}
-PENDING_LABELS = {"update": "Edit", "revert": "Restore", "retract": "Retraction"}
+PENDING_LABELS = {"update": _l("Edit"), "revert": _l("Restore"), "retract": _l("Retraction")}
+# Why a change cannot be handled again, for each state it can be in once handled.
+ALREADY_HANDLED = {
+    "published": _l("This change is already published."),
+    "rejected": _l("This change is already rejected."),
+    "changes_requested": _l("This change is already sent back for changes."),
+    "withdrawn": _l("This change is already withdrawn."),
+}
 
 
 ENTITY_MODELS: dict[str, Any] = {"claim": Claim, "platform": Platform, "vendor": Vendor}
@@ -103,7 +112,7 @@ ENTITY_MODELS: dict[str, Any] = {"claim": Claim, "platform": Platform, "vendor":
 def change_entity(session: Session, change: PendingChange) -> Any:
     entity = session.get(ENTITY_MODELS[change.entity_type], change.entity_id)
     if entity is None:
-        raise Forbidden("The entry this change was made to no longer exists.")
+        raise Forbidden(_("The entry this change was made to no longer exists."))
     return entity
 
 
@@ -118,18 +127,20 @@ def pending_changes(session: Session, entity: Any) -> list[PendingChange]:
 
 def _check_change(change: PendingChange, expected_version: Any) -> None:
     if version_of(expected_version) != change.version:
-        raise StaleChange("This change was handled since you opened it; nothing was done. "
-                          "Look at it again.")
+        raise StaleChange(_("This change was handled since you opened it; nothing was done. "
+                            "Look at it again."))
     if change.status != "pending":
-        raise Forbidden(f"This change is already {change.status.replace('_', ' ')}.")
+        handled = ALREADY_HANDLED.get(change.status)
+        raise Forbidden(str(handled) if handled is not None else _(
+            "This change is already %(status)s.", status=change.status.replace("_", " ")))
 
 
 def _flush_change(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
-        raise StaleChange("Another curator handled this change at the same moment; nothing "
-                          "was done. Look at it again.") from exc
+        raise StaleChange(_("Another curator handled this change at the same moment; nothing "
+                            "was done. Look at it again.")) from exc
 
 
 def _decide(change: PendingChange, status: str, user: User, comment: str | None) -> None:
@@ -148,7 +159,7 @@ def publish_change(session: Session, change: PendingChange, *, user: User,
     require(user, "curator")
     _check_change(change, expected_version)
     if review_required() and change.author_id == user.id:
-        raise Forbidden("You proposed this change, so another curator must review it.")
+        raise Forbidden(_("You proposed this change, so another curator must review it."))
     entity = change_entity(session, change)
     before = record_of(entity)
     if entity.version != change.base_version:
@@ -158,7 +169,7 @@ def publish_change(session: Session, change: PendingChange, *, user: User,
         try:
             ClaimRecord().load(record)
         except ValidationError as exc:
-            raise Invalid(exc.messages, "This change cannot be published as it is.") from exc
+            raise Invalid(exc.messages, _("This change cannot be published as it is.")) from exc
     _apply_any(session, entity, record)
     if change.action == "retract" and isinstance(entity, Claim):
         entity.status_comment = change.comment
@@ -178,13 +189,13 @@ def review_change(session: Session, change: PendingChange, decision: str, *, use
     """Reject a pending change or send it back for changes; the live entry stays as it is."""
     require(user, "curator")
     if decision not in ("rejected", "changes_requested"):
-        raise OperationError(f"Unknown decision {decision!r}.")
+        raise OperationError(_("Unknown decision %(decision)s.", decision=repr(decision)))
     _check_change(change, expected_version)
     if review_required() and change.author_id == user.id:
-        raise Forbidden("You proposed this change; withdraw it instead.")
+        raise Forbidden(_("You proposed this change; withdraw it instead."))
     comment = (comment or "").strip()
     if not comment:
-        raise Invalid({"comment": ["Say why: the author reads this comment."]})
+        raise Invalid({"comment": [_("Say why: the author reads this comment.")]})
     _decide(change, decision, user, comment)
     _flush_change(session)
 
@@ -195,7 +206,7 @@ def withdraw_change(session: Session, change: PendingChange, *, user: User,
     require(user, "contributor")
     _check_change(change, expected_version)
     if change.author_id != user.id:
-        raise Forbidden("Only the author of a change can withdraw it.")
+        raise Forbidden(_("Only the author of a change can withdraw it."))
     change.version += 1
     change.status = "withdrawn"
     change.reviewed_at = utcnow()

@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,6 +55,37 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str, bool]] = {
 REVIEW_ACTIONS = frozenset({"publish", "request_changes", "reject"})
 CONTRIBUTOR_EDITABLE = frozenset({"draft", "changes_requested"})
 
+# A claim's status as the refusals below name it.
+STATUS_WORDS = {"draft": _l("draft"), "pending": _l("pending"), "published": _l("published"),
+                "changes_requested": _l("changes requested"), "rejected": _l("rejected"),
+                "retracted": _l("retracted")}
+# Why a contributor cannot edit a claim, for each status they cannot edit.
+NOT_EDITABLE = {
+    "pending": _l("A contributor can edit drafts and claims sent back for changes; this claim is "
+                  "pending."),
+    "published": _l("A contributor can edit drafts and claims sent back for changes; this claim "
+                    "is published."),
+    "rejected": _l("A contributor can edit drafts and claims sent back for changes; this claim "
+                   "is rejected."),
+    "retracted": _l("A contributor can edit drafts and claims sent back for changes; this claim "
+                    "is retracted."),
+}
+# Why an action does not apply to a claim in its status (%(status)s: a STATUS_WORDS word).
+CANNOT = {
+    "submit": _l("A %(status)s claim cannot be submitted."),
+    "withdraw": _l("A %(status)s claim cannot be withdrawn."),
+    "publish": _l("A %(status)s claim cannot be published."),
+    "request_changes": _l("A %(status)s claim cannot be sent back for changes."),
+    "reject": _l("A %(status)s claim cannot be rejected."),
+    "retract": _l("A %(status)s claim cannot be retracted."),
+    "reopen": _l("A %(status)s claim cannot be reopened."),
+}
+
+
+def _status_word(status: str) -> str:
+    word = STATUS_WORDS.get(status)
+    return str(word) if word is not None else status.replace("_", " ")
+
 
 def can_edit_claim(user: User, claim: Claim) -> bool:
     if user.has_role("curator"):
@@ -71,25 +104,27 @@ def validate_claim(session: Session, raw: dict[str, Any], claim: Claim | None, *
         errors = dict(exc.messages)
         record = raw
     if needs_source and not record.get("sources") and "sources" not in errors:
-        errors["sources"] = ["Add at least one source: a claim says only what a source says."]
+        errors["sources"] = [_("Add at least one source: a claim says only what a source "
+                               "says.")]
     slugs = [s for s in record.get("platforms") or [] if isinstance(s, str)]
     if not slugs:
-        errors["platforms"] = ["Choose the platform the claim is about."]
+        errors["platforms"] = [_("Choose the platform the claim is about.")]
     elif "platforms" not in errors:
         known = set(session.scalars(select(Platform.slug).where(Platform.slug.in_(slugs))))
         unknown = [slug for slug in slugs if slug not in known]
         if unknown:
-            errors["platforms"] = [f"No platform is called {', '.join(unknown)}."]
+            errors["platforms"] = [_("No platform is called %(name)s.",
+                                     name=", ".join(unknown))]
     vendors = [s for s in record.get("vendors") or [] if isinstance(s, str)]
     if vendors and "vendors" not in errors:
         known = set(session.scalars(select(Vendor.slug).where(Vendor.slug.in_(vendors))))
         unknown = [slug for slug in vendors if slug not in known]
         if unknown:
-            errors["vendors"] = [f"No vendor is called {', '.join(unknown)}."]
+            errors["vendors"] = [_("No vendor is called %(name)s.", name=", ".join(unknown))]
     if "id" not in errors:
         other = session.scalar(select(Claim.id).where(Claim.key == record.get("id")))
         if other is not None and (claim is None or other != claim.id):
-            errors["id"] = [f"Another claim already has the id {record['id']}."]
+            errors["id"] = [_("Another claim already has the id %(id)s.", id=record["id"])]
     if errors:
         raise Invalid(errors)
     return record
@@ -154,8 +189,10 @@ def update_claim(session: Session, claim: Claim, raw: dict[str, Any], *, user: U
     """
     require(user, "contributor")
     if not can_edit_claim(user, claim):
-        raise Forbidden(f"A contributor can edit drafts and claims sent back for changes; this "
-                        f"claim is {claim.status.replace('_', ' ')}.")
+        refusal = NOT_EDITABLE.get(claim.status)
+        raise Forbidden(str(refusal) if refusal is not None else _(
+            "A contributor can edit drafts and claims sent back for changes; this claim is "
+            "%(status)s.", status=_status_word(claim.status)))
     record = validate_claim(session, {**raw, "id": claim.key, "status": claim.status}, claim)
     before = claim_record(claim)
     check_version(claim, expected_version, before, record)
@@ -178,27 +215,27 @@ def change_claim_status(session: Session, claim: Claim, action: str, *, user: Us
     retract, reopen); the comment is kept on the claim and in the revision. With review
     required, a retraction waits as a PendingChange (returned) for another curator."""
     if action not in TRANSITIONS:
-        raise OperationError(f"Unknown action {action!r}.")
+        raise OperationError(_("Unknown action %(action)s.", action=repr(action)))
     starts, target, role, needs_comment = TRANSITIONS[action]
     require(user, role)
     before = claim_record(claim)
     check_version(claim, expected_version, before, None)
     if claim.status not in starts:
-        raise Forbidden(f"A {claim.status.replace('_', ' ')} claim cannot be "
-                        f"{_done(action)}.")
+        raise Forbidden(str(CANNOT[action]) % {"status": _status_word(claim.status)})
     comment = (comment or "").strip() or None
     if needs_comment and not comment:
-        raise Invalid({"comment": ["Say why: the author reads this comment."]})
+        raise Invalid({"comment": [_("Say why: the author reads this comment.")]})
     if action in REVIEW_ACTIONS and review_required() and claim.updated_by_id == user.id:
-        raise Forbidden("You made the last change to this claim, so another curator must "
-                        "review it.")
+        raise Forbidden(_("You made the last change to this claim, so another curator must "
+                          "review it."))
     if action == "withdraw" and not user.has_role("curator") and claim.updated_by_id != user.id:
-        raise Forbidden("Only the last editor or a curator can withdraw a claim from review.")
+        raise Forbidden(_("Only the last editor or a curator can withdraw a claim from "
+                          "review."))
     if target == "published":
         try:
             ClaimRecord().load({**before, "status": "published"})
         except ValidationError as exc:
-            raise Invalid(exc.messages, "This claim cannot be published yet.") from exc
+            raise Invalid(exc.messages, _("This claim cannot be published yet.")) from exc
     if action == "retract" and review_required():
         # Taking a claim out of the public record is a public change: another curator
         # confirms it.
@@ -228,12 +265,6 @@ def allowed_actions(user: User, claim: Claim) -> list[str]:
             continue
         actions.append(action)
     return actions
-
-
-def _done(action: str) -> str:
-    return {"submit": "submitted", "withdraw": "withdrawn", "publish": "published",
-            "request_changes": "sent back for changes", "reject": "rejected",
-            "retract": "retracted", "reopen": "reopened"}[action]
 
 
 # --- the record applied to the rows ----------------------------------------------------------

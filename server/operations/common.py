@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +23,32 @@ from ..records import load, record_of
 from ..revisions import entity_type, record_revision
 
 PUBLIC_CHANGED = "btf_public_changed"
+
+# A conflict's message, whole, for each kind of entry (an entry's name alone does not say how
+# the rest of the sentence agrees with it in every language).
+CONFLICT_MESSAGES = {
+    "claim": _l("This claim was changed by someone else since you opened it (you had version "
+                "%(expected)s, it is now at version %(current)s)."),
+    "platform": _l("This platform was changed by someone else since you opened it (you had "
+                   "version %(expected)s, it is now at version %(current)s)."),
+    "vendor": _l("This vendor was changed by someone else since you opened it (you had version "
+                 "%(expected)s, it is now at version %(current)s)."),
+    "user": _l("This user was changed by someone else since you opened it (you had version "
+               "%(expected)s, it is now at version %(current)s)."),
+    "proposal": _l("This proposal was changed by someone else since you opened it (you had "
+                   "version %(expected)s, it is now at version %(current)s)."),
+    "source": _l("This source was changed by someone else since you opened it (you had version "
+                 "%(expected)s, it is now at version %(current)s)."),
+    "collection": _l("This collection was changed by someone else since you opened it (you had "
+                     "version %(expected)s, it is now at version %(current)s)."),
+    "entry": _l("This entry was changed by someone else since you opened it (you had version "
+                "%(expected)s, it is now at version %(current)s)."),
+}
+ROLE_NEEDED = {
+    "contributor": _l("This needs the contributor role."),
+    "curator": _l("This needs the curator role."),
+    "admin": _l("This needs the admin role."),
+}
 
 
 class OperationError(Exception):
@@ -34,8 +62,8 @@ class OperationError(Exception):
 class Invalid(OperationError):
     """The input is not valid; `fields` maps each field (as in the record form) to messages."""
 
-    def __init__(self, fields: dict[str, Any], message: str = "Some fields need attention."):
-        super().__init__(message)
+    def __init__(self, fields: dict[str, Any], message: str | None = None):
+        super().__init__(message or _("Some fields need attention."))
         self.fields = fields
 
 
@@ -54,9 +82,8 @@ class Conflict(OperationError):
     def __init__(self, entity: Any, expected_version: int | None, current_version: int | None,
                  current: dict[str, Any] | None, submitted: dict[str, Any] | None):
         what = entity_type(entity) if entity is not None else "entry"
-        super().__init__(
-            f"This {what} was changed by someone else since you opened it "
-            f"(you had version {expected_version}, it is now at version {current_version}).")
+        super().__init__(str(CONFLICT_MESSAGES.get(what, CONFLICT_MESSAGES["entry"])) % {
+            "expected": expected_version, "current": current_version})
         self.entity = entity
         self.expected_version = expected_version
         self.current_version = current_version
@@ -91,7 +118,9 @@ def mark_public(session: Session) -> None:
 
 def require(user: User | None, role: str) -> None:
     if user is None or not user.active or not user.has_role(role):
-        raise Forbidden(f"This needs the {role} role.")
+        needed = ROLE_NEEDED.get(role)
+        raise Forbidden(str(needed) if needed is not None
+                        else _("This needs the %(role)s role.", role=role))
 
 
 def version_of(value: Any) -> int | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -52,8 +53,8 @@ class ImportReport:
         return bool(self.created or self.updated)
 
     def summary(self) -> str:
-        return (f"{len(self.created)} created, {len(self.updated)} updated, "
-                f"{self.unchanged} unchanged")
+        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged",
+                 created=len(self.created), updated=len(self.updated), unchanged=self.unchanged)
 
 
 def import_dataset(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -117,14 +118,16 @@ def validate_platform(session: Session, raw: dict[str, Any],
             .where(Domain.host.in_(hosts))).all()
         for host, path, name, platform_id in taken:
             if (host, path or "") in seen and (platform is None or platform_id != platform.id):
-                host_errors.append(f"{host}{path or ''!s} is already listed for {name}; remove "
-                                   "it there first if it belongs here.")
+                host_errors.append(_("%(rule)s is already listed for %(platform)s; remove it "
+                                     "there first if it belongs here.",
+                                     rule=f"{host}{path or ''!s}", platform=name))
     if host_errors:
         errors["domains"] = host_errors
     if record is not None:
         other = session.scalar(select(Platform.id).where(Platform.slug == record["slug"]))
         if other is not None and (platform is None or other != platform.id):
-            errors["slug"] = [f"Another platform already has the slug {record['slug']}."]
+            errors["slug"] = [_("Another platform already has the slug %(slug)s.",
+                                slug=record["slug"])]
     if errors:
         raise Invalid(errors)
     assert record is not None

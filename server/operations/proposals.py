@@ -8,6 +8,8 @@ import hashlib
 import json
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +32,9 @@ from .vendors import update_vendor
 
 # Kinds that accepting applies to an entry (the others are accepted from the claim form).
 APPLIED_KINDS = ("domain", "owner", "archive", "moderators", "vendor_ids")
+# Why a proposal cannot be handled again, for each state it can be in once handled.
+ALREADY_HANDLED = {"accepted": _l("This proposal was already accepted."),
+                   "dismissed": _l("This proposal was already dismissed.")}
 
 
 def queue_proposals(session: Session, rows: list[dict[str, Any]], *,
@@ -74,7 +79,7 @@ def create_suggestion(session: Session, data: dict[str, Any]) -> Proposal:
             raise Invalid({"host": [str(exc)]}) from exc
     slug = data.get("platform")
     if slug and session.scalar(select(Platform.id).where(Platform.slug == slug)) is None:
-        raise Invalid({"platform": [f"No platform is called {slug!r}."]})
+        raise Invalid({"platform": [_("No platform is called %(name)s.", name=repr(slug))]})
     payload = {"kind": data["kind"], "message": data["message"].strip(),
                "language": data.get("language")}
     identity = json.dumps([host, slug, payload, data.get("source_url")], sort_keys=True)
@@ -90,7 +95,9 @@ def create_suggestion(session: Session, data: dict[str, Any]) -> Proposal:
 def check_proposal(proposal: Proposal, expected_version: Any) -> None:
     check_version(proposal, expected_version, proposal_record(proposal), None)
     if proposal.status != "new":
-        raise Forbidden(f"This proposal was already {proposal.status}.")
+        handled = ALREADY_HANDLED.get(proposal.status)
+        raise Forbidden(str(handled) if handled is not None else _(
+            "This proposal was already %(status)s.", status=proposal.status))
 
 
 def handle_proposal(session: Session, proposal: Proposal, status: str, user: User,
@@ -117,33 +124,33 @@ def proposed_record(session: Session, proposal: Proposal) -> tuple[Any, dict, di
     if proposal.kind == "vendor_ids":
         vendor = session.scalar(select(Vendor).where(Vendor.slug == change.get("vendor")))
         if vendor is None:
-            raise Forbidden(f"No vendor is called {change.get('vendor')!r}.")
+            raise Forbidden(_("No vendor is called %(name)s.", name=repr(change.get("vendor"))))
         before = vendor_record(vendor)
         ids = {k: change[k] for k in ("wikidata", "opencorporates") if change.get(k)}
         if not ids:
-            raise Forbidden("This proposal names no identifier.")
+            raise Forbidden(_("This proposal names no identifier."))
         return vendor, before, {**before, **ids}
     if proposal.kind not in ("domain", "owner", "moderators"):
         return None
     platform = session.scalar(select(Platform).where(Platform.slug == proposal.platform_slug))
     if platform is None:
-        raise Forbidden(f"No platform is called {proposal.platform_slug!r}.")
+        raise Forbidden(_("No platform is called %(name)s.", name=repr(proposal.platform_slug)))
     before = platform_record(platform)
     after = dict(before)
     if proposal.kind == "domain":
         host = change.get("add") or proposal.host
         if not host:
-            raise Forbidden("This proposal names no domain.")
+            raise Forbidden(_("This proposal names no domain."))
         after["domains"] = sorted([*before["domains"], *([host] if host not in before["domains"]
                                                           else [])], key=domain_sort_key)
     elif proposal.kind == "owner":
         if not change.get("to"):
-            raise Forbidden("This proposal names no owner.")
+            raise Forbidden(_("This proposal names no owner."))
         after["owner"] = change["to"]
     else:
         rows = [r for r in change.get("add") or [] if isinstance(r, dict)]
         if not rows:
-            raise Forbidden("This proposal names no moderator figures.")
+            raise Forbidden(_("This proposal names no moderator figures."))
         # A report's figures replace the same language's figures for the same period.
         new = {(r.get("language"), json.dumps(r.get("period"), sort_keys=True)) for r in rows}
         kept = [r for r in before["moderators"]
@@ -166,14 +173,14 @@ def accept_proposal(session: Session, proposal: Proposal, *, user: User, expecte
     if proposal.kind == "archive":
         change = proposal_change(proposal)
         if not change.get("add"):
-            raise Forbidden("This proposal names no archived copy.")
+            raise Forbidden(_("This proposal names no archived copy."))
         try:
             result = set_archive_url(session, proposal.source_url, change["add"],
                                      source_ids=change.get("source_ids"), user=user,
                                      comment=comment)
         except Invalid as exc:
-            raise Forbidden("This proposal cannot be applied: "
-                            + "; ".join(flat_messages(exc.fields))) from exc
+            raise Forbidden(_("This proposal cannot be applied: %(reasons)s",
+                              reasons="; ".join(flat_messages(exc.fields)))) from exc
     applied = proposed_record(session, proposal)
     if applied is not None:  # domain, owner, moderators, vendor_ids
         entity, _before, after = applied
@@ -182,8 +189,8 @@ def accept_proposal(session: Session, proposal: Proposal, *, user: User, expecte
             changed = update(session, entity, after, user=user,
                              expected_version=entity.version, comment=comment)
         except Invalid as exc:
-            raise Forbidden("This proposal cannot be applied: "
-                            + "; ".join(flat_messages(exc.fields))) from exc
+            raise Forbidden(_("This proposal cannot be applied: %(reasons)s",
+                              reasons="; ".join(flat_messages(exc.fields)))) from exc
         # A live entry's change waits for review: the caller shows where.
         result = changed if isinstance(changed, PendingChange) else entity
     handle_proposal(session, proposal, "accepted", user, note)
@@ -198,6 +205,7 @@ def dismiss_proposal(session: Session, proposal: Proposal, *, user: User, expect
     check_proposal(proposal, expected_version)
     note = (note or "").strip()
     if not note:
-        raise Invalid({"note": ["Say why it is dismissed, for whoever reads the queue next."]})
+        raise Invalid({"note": [_("Say why it is dismissed, for whoever reads the queue "
+                                  "next.")]})
     handle_proposal(session, proposal, "dismissed", user, note)
     session.flush()

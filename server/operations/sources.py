@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -82,7 +83,7 @@ def set_archive_url(session: Session, url: str | None, archive_url: str, *,
     the claims changed; only flushes.
     """
     if not archive_url.startswith("https://web.archive.org/"):
-        raise Invalid({"archive_url": ["An archived copy is a web.archive.org address."]})
+        raise Invalid({"archive_url": [_("An archived copy is a web.archive.org address.")]})
     try:
         SourceRecord().load({"archive_url": archive_url}, partial=True)
     except ValidationError as exc:

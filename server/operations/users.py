@@ -11,6 +11,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,29 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
+# zxcvbn's warnings (it writes them in English), so they are shown in the reader's language.
+PASSWORD_WARNINGS = {
+    "Straight rows of keys are easy to guess.": _l("Straight rows of keys are easy to guess."),
+    "Short keyboard patterns are easy to guess.":
+        _l("Short keyboard patterns are easy to guess."),
+    'Repeats like "aaa" are easy to guess.': _l('Repeats like "aaa" are easy to guess.'),
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".':
+        _l('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    'Sequences like "abc" or "6543" are easy to guess.':
+        _l('Sequences like "abc" or "6543" are easy to guess.'),
+    "Recent years are easy to guess.": _l("Recent years are easy to guess."),
+    "Dates are often easy to guess.": _l("Dates are often easy to guess."),
+    "This is a top-10 common password.": _l("This is a top-10 common password."),
+    "This is a top-100 common password.": _l("This is a top-100 common password."),
+    "This is a very common password.": _l("This is a very common password."),
+    "This is similar to a commonly used password.":
+        _l("This is similar to a commonly used password."),
+    "A word by itself is easy to guess.": _l("A word by itself is easy to guess."),
+    "Names and surnames by themselves are easy to guess.":
+        _l("Names and surnames by themselves are easy to guess."),
+    "Common names and surnames are easy to guess.":
+        _l("Common names and surnames are easy to guess."),
+}
 
 
 def hash_password(password: str) -> str:
@@ -42,17 +67,19 @@ def password_fingerprint(user: User) -> str:
 def _check_password(password: str, field: str = "password", *,
                     known: tuple[str, ...] = ()) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid({field: [f"Use at least {MIN_PASSWORD_LENGTH} characters."]})
+        raise Invalid({field: [_("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH)]})
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise Invalid({field: [f"Use at most {MAX_PASSWORD_LENGTH} characters."]})
+        raise Invalid({field: [_("Use at most %(n)s characters.", n=MAX_PASSWORD_LENGTH)]})
     # zxcvbn knows common passwords, names, keyboard walks and dates; 3 of 4 is "safely
     # unguessable" against an offline attack on a slow hash.
     from zxcvbn import zxcvbn
 
     verdict = zxcvbn(password[:100], user_inputs=[k for k in known if k])
     if verdict["score"] < MIN_PASSWORD_SCORE:
-        hint = verdict["feedback"].get("warning") or "It is too easy to guess."
-        raise Invalid({field: [f"{hint.rstrip('.')}. Try a few unrelated words together."]})
+        warning = verdict["feedback"].get("warning") or ""
+        hint = str(PASSWORD_WARNINGS.get(warning) or warning or _("It is too easy to guess."))
+        raise Invalid({field: [_("%(hint)s. Try a few unrelated words together.",
+                                 hint=hint.rstrip("."))]})
 
 
 def new_session_token(user: User) -> None:
@@ -72,14 +99,14 @@ def create_user(session: Session, *, email: str, password: str, role: str = "cur
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if not EMAIL.match(email) or len(email) > 254:
-        errors["email"] = [f"{email!r} is not an email address."]
+        errors["email"] = [_("%(email)s is not an email address.", email=repr(email))]
     elif session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
-        errors["email"] = [f"A user with the email {email} already exists."]
+        errors["email"] = [_("A user with the email %(email)s already exists.", email=email)]
     if role not in ROLES:
-        errors["role"] = [f"The role must be one of {', '.join(ROLES)}."]
+        errors["role"] = [_("The role must be one of %(roles)s.", roles=", ".join(ROLES))]
     display_name = (display_name or "").strip() or email.split("@")[0]
     if len(display_name) > 120:
-        errors["display_name"] = ["Use at most 120 characters."]
+        errors["display_name"] = [_("Use at most %(n)s characters.", n=120)]
     try:
         _check_password(password, known=(email, display_name, *email.split("@")))
     except Invalid as exc:
@@ -110,20 +137,22 @@ def update_user(session: Session, target: User, *, actor: User, expected_version
     check_version(target, expected_version, before, None)
     errors: dict[str, list[str]] = {}
     if role is not None and role not in ROLES:
-        errors["role"] = [f"The role must be one of {', '.join(ROLES)}."]
+        errors["role"] = [_("The role must be one of %(roles)s.", roles=", ".join(ROLES))]
     if display_name is not None:
         display_name = display_name.strip()
         if not display_name or len(display_name) > 120:
-            errors["display_name"] = ["Give a name of 1 to 120 characters."]
+            errors["display_name"] = [_("Give a name of 1 to 120 characters.")]
     if errors:
         raise Invalid(errors)
     new_role = role if role is not None else target.role
     new_active = active if active is not None else target.active
     was_admin = target.role == "admin" and target.active
     if was_admin and not (new_role == "admin" and new_active) and _active_admins(session) <= 1:
-        who = "yourself" if target.id == actor.id else "the last admin"
-        raise Forbidden(f"You cannot demote or deactivate {who}: the service would have no "
-                        "admin left. Make someone else an admin first.")
+        raise Forbidden(
+            _("You cannot demote or deactivate yourself: the service would have no admin left. "
+              "Make someone else an admin first.") if target.id == actor.id
+            else _("You cannot demote or deactivate the last admin: the service would have no "
+                   "admin left. Make someone else an admin first."))
     target.role = new_role
     target.active = new_active
     if display_name is not None:
@@ -165,7 +194,7 @@ def change_password(session: Session, user: User, *, current_password: str,
     """Set a new password after checking the current one."""
     require(user, "contributor")
     if not _verify(user.password_hash, current_password):
-        raise Invalid({"current_password": ["This is not your current password."]})
+        raise Invalid({"current_password": [_("This is not your current password.")]})
     _check_password(new_password, "new_password",
                     known=(user.email, user.display_name, *user.email.split("@")))
     before = user_record(user)

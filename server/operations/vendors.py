@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,7 +18,8 @@ def validate_vendor(session: Session, raw: dict[str, Any], vendor: Vendor | None
     record = load_record(VendorRecord(), raw)
     other = session.scalar(select(Vendor.id).where(Vendor.slug == record["slug"]))
     if other is not None and (vendor is None or other != vendor.id):
-        raise Invalid({"slug": [f"Another vendor already has the slug {record['slug']}."]})
+        raise Invalid({"slug": [_("Another vendor already has the slug %(slug)s.",
+                                  slug=record["slug"])]})
     return record
 
 
