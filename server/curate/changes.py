@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,8 +16,6 @@ from ..models import PendingChange, User
 from . import bp, history
 from .access import actor, on_failure, role_required
 from .forms import ActionForm
-
-ENTITY_LABELS = {"claim": "claim", "platform": "platform", "vendor": "vendor"}
 
 
 def _change_or_404(change_id: int) -> PendingChange:
@@ -87,7 +86,6 @@ def _page(change: PendingChange, *, status: int = 200, conflict: dict | None = N
         stale=entity.version != change.base_version, conflict=conflict,
         can_review=change.status == "pending" and (review_off or not author),
         can_withdraw=change.status == "pending" and author,
-        label=operations.PENDING_LABELS.get(change.action, change.action),
         form=ActionForm(data={"version": str(change.version)})), status
 
 
@@ -126,7 +124,7 @@ def _decision(change_id: int, decision: str):
             return _page(change, status=409)
         if isinstance(error, operations.Invalid):
             for message in operations.flat_messages(error.fields):
-                flash(f"{error.message} {message}", "error")
+                flash(" ".join((str(error.message), str(message))), "error")
             return redirect(back)
         return None
 
@@ -140,14 +138,16 @@ def _decision(change_id: int, decision: str):
     else:
         operations.review_change(session, change, decision, user=user,
                                  expected_version=form.version.data, comment=form.comment.data)
-    messages = {
-        "publish": f"Published: this is now version {getattr(entity, 'version', '')}, and "
-                   "the public record shows it.",
-        "withdraw": "Withdrawn: the change is dropped and the live version stays.",
-        "rejected": "Rejected: the live version stays as it was.",
-        "changes_requested": "Sent back to its author; the live version stays as it was.",
-    }
-    flash(messages[decision], "success")
+    if decision == "publish":
+        message = _("Published: this is now version %(num)s, and the public record shows it.",
+                    num=getattr(entity, "version", ""))
+    elif decision == "withdraw":
+        message = _("Withdrawn: the change is dropped and the live version stays.")
+    elif decision == "rejected":
+        message = _("Rejected: the live version stays as it was.")
+    else:
+        message = _("Sent back to its author; the live version stays as it was.")
+    flash(message, "success")
     return redirect(entity_url(change))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -12,24 +14,35 @@ from .. import domains, operations
 from ..db import get_session
 from ..models import KINDS, STATUSES, Claim, Domain, PendingChange, Platform, Proposal, Vendor
 from ..records import claim_record, source_stub
+from ..workshop.i18n import PAY_PERIODS
 from . import bp, history
 from .access import actor, on_failure, role_required
-from .forms import EVIDENCE_LABELS, KIND_LABELS, ActionForm, ClaimForm, claim_form_data
+from .forms import (
+    EVIDENCE_LABELS,
+    KIND_LABELS,
+    WORKERS_BASIS_LABELS,
+    ActionForm,
+    ClaimForm,
+    claim_form_data,
+)
 
 PER_PAGE = 50
 # Workflow action -> (URL segment, least role, what the flash message says after it).
 ACTIONS = {
-    "submit": ("submit", "contributor", "Submitted for review."),
-    "withdraw": ("withdraw", "contributor", "Withdrawn from review: it is a draft again."),
-    "publish": ("publish", "curator", "Published: the public index and API show it now."),
-    "request_changes": ("request-changes", "curator", "Sent back to its author for changes."),
-    "reject": ("reject", "curator", "Rejected."),
-    "retract": ("retract", "curator", "Retracted: it has left the public index."),
-    "reopen": ("reopen", "curator", "Reopened as a draft."),
+    "submit": ("submit", "contributor", _l("Submitted for review.")),
+    "withdraw": ("withdraw", "contributor", _l("Withdrawn from review: it is a draft again.")),
+    "publish": ("publish", "curator", _l("Published: the public index and API show it now.")),
+    "request_changes": ("request-changes", "curator",
+                        _l("Sent back to its author for changes.")),
+    "reject": ("reject", "curator", _l("Rejected.")),
+    "retract": ("retract", "curator", _l("Retracted: it has left the public index.")),
+    "reopen": ("reopen", "curator", _l("Reopened as a draft.")),
 }
-ACTION_LABELS = {"submit": "Submit for review", "withdraw": "Withdraw from review",
-                 "publish": "Publish", "request_changes": "Request changes",
-                 "reject": "Reject", "retract": "Retract", "reopen": "Reopen as a draft"}
+# The workflow's buttons on a claim's page.
+ACTION_LABELS = {"submit": _l("Submit for review"), "withdraw": _l("Withdraw from review"),
+                 "publish": _l("Publish"), "request_changes": _l("Request changes"),
+                 "reject": _l("Reject"), "retract": _l("Retract"),
+                 "reopen": _l("Reopen as a draft")}
 
 
 def _claim_or_404(claim_id: int) -> Claim:
@@ -60,6 +73,17 @@ def _render_form(form: ClaimForm, *, claim: Claim | None, status: int = 200,
         conflict=conflict, proposal=proposal,
         publishing_edit=bool(claim and operations.needs_review(get_session(), claim)),
     ), status
+
+
+def _pay_text(pay: dict[str, Any] | None) -> str:
+    """The pay as recorded (amount and currency unconverted), per period in the page's words."""
+    if not pay:
+        return ""
+    amount = f"{pay['amount']} {pay['currency']}"
+    period = PAY_PERIODS.get(pay.get("per"))
+    if period is None:
+        return _("%(amount)s per %(period)s", amount=amount, period=pay.get("per"))
+    return _(period).format(amount=amount)
 
 
 # --- list and view -----------------------------------------------------------------------------
@@ -96,12 +120,14 @@ def claims():
 def claim(claim_id: int):
     claim = _claim_or_404(claim_id)
     user = actor()
+    record = claim_record(claim)
     return render_template(
-        "curate/claim.html", claim=claim, record=claim_record(claim),
+        "curate/claim.html", claim=claim, record=record,
         actions=operations.allowed_actions(user, claim), action_labels=ACTION_LABELS,
         needs_comment={a for a, t in operations.TRANSITIONS.items() if t[3]},
         can_edit=operations.can_edit_claim(user, claim), form=ActionForm(),
         kind_labels=KIND_LABELS, evidence_labels=EVIDENCE_LABELS,
+        workers_basis_labels=WORKERS_BASIS_LABELS, pay_text=_pay_text(record["pay"]),
         self_review=(claim.status == "pending" and operations.review_required()
                      and claim.updated_by_id == user.id and user.has_role("curator")),
         pending=operations.pending_changes(get_session(), claim))
@@ -115,7 +141,7 @@ def _proposal_from_args() -> Proposal | None:
     if proposal_id is None:
         return None
     if not actor().has_role("curator"):
-        abort(403, description="Accepting a proposal needs the curator role.")
+        abort(403, description=_("Accepting a proposal needs the curator role."))
     proposal = get_session().get(Proposal, proposal_id)
     if proposal is None:
         abort(404)
@@ -186,9 +212,9 @@ def claim_new():
         if not handled_meanwhile:
             return None
         # Someone handled the proposal meanwhile: keep the text, save it as a plain draft.
-        flash("Someone handled this proposal while you were writing, so your claim was not "
-              "saved. Your text is still in the form: save it again to keep it as a draft of "
-              "its own.", "error")
+        flash(_("Someone handled this proposal while you were writing, so your claim was not "
+                "saved. Your text is still in the form: save it again to keep it as a draft of "
+                "its own."), "error")
         return _render_form(form, claim=None, status=409, proposal=None)
 
     on_failure(failed)
@@ -198,8 +224,8 @@ def claim_new():
     if form.save_submit.data:
         operations.change_claim_status(session, claim, "submit", user=user,
                                        expected_version=claim.version)
-    flash(f"Claim {claim.key} saved as a draft." if not form.save_submit.data
-          else f"Claim {claim.key} saved and submitted for review.", "success")
+    flash(_("Claim %(key)s saved as a draft.", key=claim.key) if not form.save_submit.data
+          else _("Claim %(key)s saved and submitted for review.", key=claim.key), "success")
     return redirect(url_for("curate.claim", claim_id=claim.id))
 
 
@@ -210,8 +236,8 @@ def claim_edit(claim_id: int):
     claim = _claim_or_404(claim_id)
     user = actor()
     if not operations.can_edit_claim(user, claim):
-        abort(403, description="A contributor can edit drafts and claims sent back for "
-                               "changes; ask a curator to change this one.")
+        abort(403, description=_("A contributor can edit drafts and claims sent back for "
+                                 "changes; ask a curator to change this one."))
     record = claim_record(claim)
     if request.method == "GET":
         form = ClaimForm(data={**claim_form_data(record), "version": str(claim.version)})
@@ -245,13 +271,13 @@ def claim_edit(claim_id: int):
                                        expected_version=claim.version)
         changed = True
     if not changed:
-        flash("Nothing changed, so nothing was saved.", "info")
+        flash(_("Nothing changed, so nothing was saved."), "info")
         return redirect(url_for("curate.claim", claim_id=claim.id))
     if isinstance(changed, PendingChange):
-        flash("Your change waits for another curator's review. Until it is published, the "
-              "live claim stays as it was, in the public index too.", "success")
+        flash(_("Your change waits for another curator's review. Until it is published, the "
+                "live claim stays as it was, in the public index too."), "success")
         return redirect(url_for("curate.change", change_id=changed.id))
-    flash(f"Saved: version {claim.version}.", "success")
+    flash(_("Saved: version %(num)d.", num=claim.version), "success")
     return redirect(url_for("curate.claim", claim_id=claim.id))
 
 
@@ -272,7 +298,7 @@ def _status_view(action: str):
                 return history.stale_page(claim, error, back_url=back)
             if isinstance(error, operations.Invalid):
                 for message in operations.flat_messages(error.fields):
-                    flash(f"{error.message} {message}", "error")
+                    flash(" ".join((str(error.message), str(message))), "error")
                 return redirect(back)
             return None
 
@@ -281,10 +307,10 @@ def _status_view(action: str):
                                                 expected_version=form.version.data,
                                                 comment=form.comment.data)
         if isinstance(result, PendingChange):
-            flash("The retraction waits for another curator's review; until then the claim "
-                  "stays published.", "success")
+            flash(_("The retraction waits for another curator's review; until then the claim "
+                    "stays published."), "success")
             return redirect(url_for("curate.change", change_id=result.id))
-        flash(ACTIONS[action][2], "success")
+        flash(str(ACTIONS[action][2]), "success")
         return redirect(back)
 
     view.__name__ = f"claim_{action}"
@@ -304,7 +330,8 @@ for _action, (_segment, _role, _message) in ACTIONS.items():
 def claim_history(claim_id: int):
     claim = _claim_or_404(claim_id)
     return history.render_history(
-        claim, title=f"Claim {claim.key}", back_url=url_for("curate.claim", claim_id=claim.id),
+        claim, title=_("Claim %(key)s", key=claim.key),
+        back_url=url_for("curate.claim", claim_id=claim.id),
         revert_endpoint="curate.claim_revert" if actor().has_role("curator") else None,
         id_arg="claim_id")
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -18,27 +20,43 @@ from ..revisions import entity_type
 from .access import actor, on_failure
 from .forms import ActionForm
 
+# The names of a record's fields in a difference; a field not named here shows its key.
 LABELS = {
-    "id": "Public id", "kind": "Kind", "summary": "Summary", "translations": "Translation",
-    "platforms": "Platforms", "vendor": "Vendor", "locations": "Location", "country": "Country",
-    "city": "City", "workers": "Workers", "pay": "Pay", "amount": "Amount",
-    "currency": "Currency", "per": "Per", "observed": "Observed", "start": "From",
-    "end": "Until", "evidence": "Evidence", "status": "Status", "last_verified": "Last verified",
-    "sources": "Source", "url": "URL", "title": "Title", "publisher": "Publisher",
-    "published": "Published", "quote": "Quote", "language": "Language", "is_copy": "Copy",
-    "slug": "Slug", "name": "Name", "owner": "Owner", "hq_country": "Headquarters",
-    "description": "Description", "domains": "Domains", "website": "Website", "email": "Email",
-    "display_name": "Display name", "role": "Role", "active": "Active", "origin": "Origin",
-    "platform": "Platform", "host": "Host", "source_url": "Source URL", "note": "Note",
+    "id": _l("Public id"), "kind": _l("Kind"), "summary": _l("Summary"),
+    "translations": _l("Translation"), "platforms": _l("Platforms"), "vendor": _l("Vendor"),
+    "vendors": _l("Vendors"), "locations": _l("Location"), "country": _l("Country"),
+    "city": _l("City"), "workers": _l("Workers"), "workers_basis": _l("Workers counted as"),
+    "pay": _l("Pay"), "amount": _l("Amount"), "currency": _l("Currency"), "per": _l("Per"),
+    "qualifier": _l("Qualifier"), "observed": _l("Observed"), "start": _l("Start"),
+    "end": _l("End"), "evidence": _l("Evidence"), "status": _l("Status"),
+    "last_verified": _l("Last verified"), "sources": _l("Source"), "source": _l("Source"),
+    "url": _l("URL"), "title": _l("Title"), "publisher": _l("Publisher"),
+    "published": _l("Published"), "quote": _l("Quote"), "language": _l("Language"),
+    "is_copy": _l("Copy"), "archive_url": _l("Archived copy"),
+    "responses": _l("Company response"), "by": _l("Who replied"), "slug": _l("Slug"),
+    "name": _l("Name"), "owner": _l("Owner"), "hq_country": _l("Headquarters"),
+    "description": _l("Description"), "domains": _l("Domains"), "host": _l("Host"),
+    "path": _l("Path"), "scope": _l("Scope"), "actions": _l("Action"),
+    "moderators": _l("Moderator figure"), "count": _l("Count"), "period": _l("Period"),
+    "period_label": _l("Period as reported"), "internal": _l("In-house"),
+    "external": _l("Outsourced"), "sites": _l("Site"), "website": _l("Website"),
+    "wikidata": "Wikidata", "opencorporates": "OpenCorporates", "email": _l("Email"),
+    "display_name": _l("Display name"), "role": _l("Role"), "active": _l("Active"),
+    "origin": _l("Origin"), "platform": _l("Platform"), "source_url": _l("Source URL"),
+    "note": _l("Note"),
 }
-EMPTY = "(empty)"
+
+
+def _empty() -> str:
+    """How a missing or empty value reads (the same on both sides of a comparison)."""
+    return _("(empty)")
 
 
 def _text(value: Any) -> str:
     if value is None or value == "" or value == []:
-        return EMPTY
+        return _empty()
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -67,8 +85,10 @@ def label(path: tuple) -> str:
         elif path[:1] == ("translations",) and part != "translations":
             parts[-1] = f"{parts[-1]} ({part})"
         else:
-            parts.append(LABELS.get(part, str(part).replace("_", " ").capitalize()))
-    return " · ".join(parts) or "Value"
+            name = LABELS.get(part)
+            parts.append(str(name) if name is not None
+                         else str(part).replace("_", " ").capitalize())
+    return " · ".join(parts) or _("Value")
 
 
 @dataclass
@@ -107,8 +127,9 @@ def diff_rows(before: dict | None, after: dict | None, *, only_changed: bool = T
     right = dict(flatten(after)) if after is not None else {}
     paths = list(right) + [p for p in left if p not in right]
     rows = []
+    empty = _empty()
     for path in paths:
-        old, new = left.get(path, EMPTY), right.get(path, EMPTY)
+        old, new = left.get(path, empty), right.get(path, empty)
         changed = old != new
         if only_changed and not changed:
             continue
@@ -129,8 +150,8 @@ def conflict_rows(submitted: dict | None, current: dict | None, base: dict | Non
         by_label = {label(p): p for p in current_text}
         for row in rows:
             path = by_label.get(row.label)
-            if path is not None and base_text.get(path, EMPTY) != current_text[path]:
-                row.note = "changed by the other save"
+            if path is not None and base_text.get(path, _empty()) != current_text[path]:
+                row.note = _("changed by the other save")
     return rows
 
 
@@ -196,8 +217,8 @@ def revert_view(entity: Any, revision_id: int, *, history_url: str):
         if isinstance(error, operations.Conflict):
             return stale_page(entity, error, back_url=history_url)
         if isinstance(error, operations.Invalid):
-            flash("This version cannot be restored as it is: "
-                  + "; ".join(operations.flat_messages(error.fields)), "error")
+            flash(_("This version cannot be restored as it is: %(problems)s",
+                    problems="; ".join(operations.flat_messages(error.fields))), "error")
             return redirect(history_url)
         return None
 
@@ -205,11 +226,15 @@ def revert_view(entity: Any, revision_id: int, *, history_url: str):
     result = operations.revert(session, entity, revision, user=actor(),
                                expected_version=form.version.data, undo=undo)
     if isinstance(result, PendingChange):
-        flash("The restore waits for another curator's review; until then the live version "
-              "stays as it is.", "success")
+        flash(_("The restore waits for another curator's review; until then the live "
+                "version stays as it is."), "success")
         return redirect(url_for("curate.change", change_id=result.id))
-    what = f"Undid version {revision.version}" if undo else f"Restored version {revision.version}"
-    flash(f"{what}; this is now version {entity.version}.", "success")
+    if undo:
+        flash(_("Undid version %(num)d; this is now version %(current)d.",
+                num=revision.version, current=entity.version), "success")
+    else:
+        flash(_("Restored version %(num)d; this is now version %(current)d.",
+                num=revision.version, current=entity.version), "success")
     return redirect(history_url)
 
 
