@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, g, make_response, render_template, request, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,6 +27,13 @@ from ..db import get_session
 from ..models import User
 
 MAX_NEXT_LENGTH = 2000
+# The roles' names as shown, translated where shown.
+ROLE_NAMES = {"contributor": _l("contributor"), "curator": _l("curator"), "admin": _l("admin")}
+
+
+def role_name(role: str) -> str:
+    """A role's name in the reader's language (the role itself when it has no name)."""
+    return str(ROLE_NAMES.get(role, role))
 
 
 def role_required(role: str) -> Callable:
@@ -36,8 +45,9 @@ def role_required(role: str) -> Callable:
             if not current_user.is_authenticated:
                 abort(401)
             if not current_user.has_role(role):
-                abort(403, description=f"This page needs the {role} role; you are a "
-                                       f"{current_user.role}.")
+                abort(403, description=_("This page needs the %(role)s role; you are a "
+                                         "%(current)s.", role=role_name(role),
+                                         current=role_name(current_user.role)))
             return view(*args, **kwargs)
 
         wrapper.required_role = role  # type: ignore[attr-defined]
@@ -115,8 +125,8 @@ def refused(error: BaseException) -> Any:
         # included): a conflict like any other, never a server error.
         error = operations.Conflict(None, None, None, None, None)
     elif isinstance(error, DBAPIError):
-        error = operations.Unavailable("The database is busy or unreachable, so nothing was "
-                                       "saved. Wait a few seconds and try again.")
+        error = operations.Unavailable(_("The database is busy or unreachable, so nothing "
+                                         "was saved. Wait a few seconds and try again."))
     render = g.pop("btf_on_failure", None)
     shown = render(error) if render is not None else None
     if shown is None:
@@ -128,19 +138,19 @@ def refused(error: BaseException) -> Any:
 
 
 def _default_page(error: operations.OperationError) -> tuple[str, int]:
-    title, status = "Not allowed", 403
+    title, status = _("Not allowed"), 403
     message = error.message
     if isinstance(error, operations.Invalid):
-        title, status = "Some fields need attention", 422
+        title, status = _("Some fields need attention"), 422
         message = " ".join([error.message, *operations.flat_messages(error.fields)])
     elif isinstance(error, operations.StaleChange):
-        title, status = "Not saved", 409
+        title, status = _("Not saved"), 409
     elif isinstance(error, operations.Conflict):
         status = 409
-        title = "Changed by someone else"
+        title = _("Changed by someone else")
         if error.entity is None:
-            message = ("Someone else saved this entry at the same moment, so nothing of yours "
-                       "was saved. Go back, reload the page and make your change again.")
+            message = _("Someone else saved this entry at the same moment, so nothing of "
+                        "yours was saved. Go back, reload the page and make your change again.")
     elif isinstance(error, operations.Unavailable):
-        title, status = "Try again in a moment", 503
+        title, status = _("Try again in a moment"), 503
     return render_template("curate/error.html", title=title, message=message), status

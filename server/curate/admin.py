@@ -23,6 +23,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import operations
@@ -37,7 +38,7 @@ from ..dataset import (
 from ..db import get_session
 from ..models import Revision, User
 from . import bp, history
-from .access import actor, after_commit, on_failure, role_required
+from .access import actor, after_commit, on_failure, role_name, role_required
 from .forms import ImportConfirmForm, ImportForm, NewUserForm, UserForm
 
 # An upload is checked in a folder of its own, kept until it is applied or a day has passed.
@@ -85,7 +86,8 @@ def user_new():
         user = operations.create_user(
             get_session(), email=form.email.data, password=form.password.data,
             role=form.role.data, display_name=form.display_name.data, actor=actor())
-        flash(f"Account created for {user.email} ({user.role}).", "success")
+        flash(_("Account created for %(email)s (%(role)s).", email=user.email,
+                role=role_name(user.role)), "success")
         return redirect(url_for("curate.users"))
     elif request.method == "POST":
         status = 422
@@ -122,9 +124,9 @@ def user_edit(user_id: int):
             session, target, actor=actor(), expected_version=form.version.data,
             role=form.role.data, active=form.active.data, display_name=form.display_name.data)
         if changed:
-            flash(f"Saved {target.email}.", "success")
+            flash(_("Saved %(email)s.", email=target.email), "success")
         else:
-            flash("Nothing changed, so nothing was saved.", "info")
+            flash(_("Nothing changed, so nothing was saved."), "info")
         return redirect(url_for("curate.users"))
     elif request.method == "POST":
         status = 422
@@ -186,15 +188,15 @@ def _unpack(uploads, target: Path) -> list[str]:
         if not base or base.startswith(".") or not base.endswith(".json"):
             return  # folders, READMEs, hidden files: not dataset files
         if not DATASET_FILE.match(base):
-            problems.append(f"{name}: not a dataset file name (a platform slug, or "
-                            f"{VENDORS_FILE})")
+            problems.append(_("%(name)s: not a dataset file name (a platform slug, or "
+                              "%(vendors_file)s)", name=name, vendors_file=VENDORS_FILE))
             return
         if base in files:
-            problems.append(f"{name}: {base} appears twice")
+            problems.append(_("%(name)s: %(file)s appears twice", name=name, file=base))
             return
         total += len(data)
         if total > MAX_UNPACKED_BYTES or len(files) >= MAX_UPLOAD_FILES:
-            raise ValueError("The upload is too large for a dataset.")
+            raise ValueError(_("The upload is too large for a dataset."))
         files[base] = data
 
     try:
@@ -208,16 +210,16 @@ def _unpack(uploads, target: Path) -> list[str]:
                             if info.is_dir():
                                 continue
                             if info.file_size > MAX_UNPACKED_BYTES:
-                                raise ValueError("The upload is too large for a dataset.")
+                                raise ValueError(_("The upload is too large for a dataset."))
                             take(info.filename, archive.read(info))
                 except zipfile.BadZipFile:
-                    problems.append(f"{filename}: not a valid zip file")
+                    problems.append(_("%(name)s: not a valid zip file", name=filename))
             else:
                 take(filename, raw)
     except ValueError as exc:
         return [str(exc)]
     if not files and not problems:
-        problems.append("No dataset files (.json) were found in the upload.")
+        problems.append(_("No dataset files (.json) were found in the upload."))
     for name, data in files.items():
         (target / name).write_bytes(data)
     return problems
@@ -303,7 +305,7 @@ def import_upload():
     uploads = [f for f in request.files.getlist(form.files.name) if f and f.filename]
     if not uploads:
         return render_template("curate/import.html", form=form,
-                               problems=["Choose a zip or .json files to import."]), 422
+                               problems=[_("Choose a zip or .json files to import.")]), 422
     _clean_old_uploads()
     token = secrets.token_urlsafe(24)
     folder = _uploads_dir() / token
@@ -331,8 +333,8 @@ def import_confirm():
     folder = _uploads_dir() / form.token.data
     owner = folder / OWNER_FILE
     if not owner.is_file() or owner.read_text(encoding="utf-8") != str(actor().id):
-        flash("This upload is no longer waiting (it was applied, or is over a day old). "
-              "Upload the files again.", "error")
+        flash(_("This upload is no longer waiting (it was applied, or is over a day old). "
+                "Upload the files again."), "error")
         return redirect(url_for("curate.import_upload"))
     try:
         dataset = _load_upload(folder)
@@ -344,10 +346,11 @@ def import_confirm():
     if _fingerprint(report) != (folder / PREVIEW_FILE).read_text(encoding="utf-8"):
         # Someone changed the database since the preview: show what the import does now.
         return _preview(folder, form.token.data, report, changes,
-                        note="The database changed since you checked these files, so this is "
-                             "what importing them would do now. Nothing was written yet."), 409
+                        note=_("The database changed since you checked these files, so this "
+                               "is what importing them would do now. Nothing was written yet.")
+                        ), 409
     report = operations.import_files(get_session(), dataset, user=actor(),
                                      comment="import from the admin page")
     after_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
-    flash(f"Imported: {report.summary()}.", "success")
+    flash(_("Imported: %(summary)s.", summary=report.summary()), "success")
     return redirect(url_for("curate.dashboard"))

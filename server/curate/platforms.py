@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -52,7 +53,7 @@ def platform(platform_id: int):
 def rules_preview(form: PlatformForm, platform: Platform | None) -> dict[str, Any]:
     """Which platform each example address would be shown for, with the rules of the form in
     place of this platform's and every other platform's rules as they are."""
-    slug = (platform.slug if platform else form.slug.data) or "(this platform)"
+    slug = (platform.slug if platform else form.slug.data) or _("(this platform)")
     problems: list[str] = []
     rules: list[Any] = []
     for entry in parse_rules(form.domains.data or ""):
@@ -106,7 +107,7 @@ def platform_new():
                if isinstance(error, operations.Invalid) else None)
     platform = operations.create_platform(get_session(), form.to_record(), user=actor(),
                                   comment=form.comment.data)
-    flash(f"Platform {platform.name} created.", "success")
+    flash(_("Platform %(name)s created.", name=platform.name), "success")
     return redirect(url_for("curate.platform", platform_id=platform.id))
 
 
@@ -140,14 +141,14 @@ def platform_edit(platform_id: int):
                                    expected_version=form.version.data,
                                    comment=form.comment.data)
     if not changed:
-        flash("Nothing changed, so nothing was saved.", "info")
+        flash(_("Nothing changed, so nothing was saved."), "info")
     elif isinstance(changed, PendingChange):
-        flash("Your change waits for another curator's review: published claims stand on "
-              "this entry, so the live version stays until the change is published.",
+        flash(_("Your change waits for another curator's review: published claims stand on "
+                "this entry, so the live version stays until the change is published."),
               "success")
         return redirect(url_for("curate.change", change_id=changed.id))
     else:
-        flash(f"Saved: version {platform.version}.", "success")
+        flash(_("Saved: version %(num)d.", num=platform.version), "success")
     return redirect(url_for("curate.platform", platform_id=platform.id))
 
 
@@ -156,7 +157,7 @@ def platform_edit(platform_id: int):
 def platform_history(platform_id: int):
     platform = _platform_or_404(platform_id)
     return history.render_history(
-        platform, title=f"Platform {platform.name}",
+        platform, title=_("Platform %(name)s", name=platform.name),
         back_url=url_for("curate.platform", platform_id=platform.id),
         revert_endpoint="curate.platform_revert" if actor().has_role("curator") else None,
         id_arg="platform_id")

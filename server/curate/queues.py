@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -210,15 +211,15 @@ def _proposal_action(proposal_id: int, accept: bool):
     if not accept:
         operations.dismiss_proposal(session, proposal, user=actor(),
                                     expected_version=form.version.data, note=form.note.data)
-        flash("Proposal dismissed.", "success")
+        flash(_("Proposal dismissed."), "success")
         return redirect(url_for("curate.proposals"))
     result = operations.accept_proposal(session, proposal, user=actor(),
                                         expected_version=form.version.data, note=form.note.data)
     if isinstance(result, PendingChange):
-        flash("Proposal accepted: the change waits for another curator's review beside the "
-              "live version.", "success")
+        flash(_("Proposal accepted: the change waits for another curator's review beside "
+                "the live version."), "success")
         return redirect(url_for("curate.change", change_id=result.id))
-    flash("Proposal accepted.", "success")
+    flash(_("Proposal accepted."), "success")
     return redirect(url_for("curate.proposals"))
 
 

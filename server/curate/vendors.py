@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import operations
@@ -61,7 +62,7 @@ def vendor_new():
                if isinstance(error, operations.Invalid) else None)
     vendor = operations.create_vendor(get_session(), form.to_record(), user=actor(),
                                   comment=form.comment.data)
-    flash(f"Vendor {vendor.name} created.", "success")
+    flash(_("Vendor %(name)s created.", name=vendor.name), "success")
     return redirect(url_for("curate.vendor", vendor_id=vendor.id))
 
 
@@ -93,14 +94,14 @@ def vendor_edit(vendor_id: int):
                                    expected_version=form.version.data,
                                    comment=form.comment.data)
     if not changed:
-        flash("Nothing changed, so nothing was saved.", "info")
+        flash(_("Nothing changed, so nothing was saved."), "info")
     elif isinstance(changed, PendingChange):
-        flash("Your change waits for another curator's review: published claims stand on "
-              "this entry, so the live version stays until the change is published.",
+        flash(_("Your change waits for another curator's review: published claims stand on "
+                "this entry, so the live version stays until the change is published."),
               "success")
         return redirect(url_for("curate.change", change_id=changed.id))
     else:
-        flash(f"Saved: version {vendor.version}.", "success")
+        flash(_("Saved: version %(num)d.", num=vendor.version), "success")
     return redirect(url_for("curate.vendor", vendor_id=vendor.id))
 
 
@@ -109,7 +110,7 @@ def vendor_edit(vendor_id: int):
 def vendor_history(vendor_id: int):
     vendor = _vendor_or_404(vendor_id)
     return history.render_history(
-        vendor, title=f"Vendor {vendor.name}",
+        vendor, title=_("Vendor %(name)s", name=vendor.name),
         back_url=url_for("curate.vendor", vendor_id=vendor.id),
         revert_endpoint="curate.vendor_revert" if actor().has_role("curator") else None,
         id_arg="vendor_id")
