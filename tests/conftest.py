@@ -228,12 +228,30 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
                  "--disable-sync", "--no-first-run"]
 
 
+def _buffered(app):
+    """The app with each response read whole and its iterable closed before any byte is sent.
+    A browser that leaves a page drops connections mid-response; werkzeug's development server
+    then fails while draining the request and never closes the response (a static file stays
+    open until the garbage collector finds it: a ResourceWarning in an unrelated test)."""
+
+    def application(environ, start_response):
+        result = app(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return [body]
+
+    return application
+
+
 @contextmanager
 def _serving(app):
     """`app` served over HTTP on a free local port, in a thread: yields its origin."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     # Join the request threads on close, so a response still being written when a test ends
     # finishes and closes its file instead of leaving it to the garbage collector.
     server.daemon_threads = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, g, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,6 +37,13 @@ from . import (  # noqa: E402  (the views register their routes on bp)
 
 LANGUAGE_KEY = "btf_curate_lang"
 
+# What a proposal proposes (docs/formats.md), by its `kind`.
+PROPOSAL_KIND_NAMES = {
+    "new_claim": _l("new claim"), "lead": _l("lead"), "report": _l("report"),
+    "domain": _l("domain"), "owner": _l("owner"), "archive": _l("archived copy"),
+    "moderators": _l("moderator counts"), "vendor_ids": _l("vendor identifiers"),
+}
+
 
 @bp.before_request
 def _choose_language() -> None:
@@ -62,8 +70,8 @@ def _template_helpers() -> dict:
         "curate_lang": g.get("lang", "en"),
         "curate_languages": i18n.LANGUAGE_NAMES,
         "curate_lang_url": _lang_url,
-        "role_names": {"contributor": _("contributor"), "curator": _("curator"),
-                       "admin": _("admin")},
+        "role_names": access.ROLE_NAMES,
+        "proposal_kind_names": PROPOSAL_KIND_NAMES,
         "form_errors": forms.error_list,
         "country_options": forms.COUNTRY_OPTIONS,
         "currency_options": forms.CURRENCY_OPTIONS,

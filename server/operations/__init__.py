@@ -18,7 +18,6 @@ from ..records import record_of
 from .changes import (
     ENTITY_MODELS,
     PENDING_ACTIONS,
-    PENDING_LABELS,
     change_entity,
     pending_changes,
     publish_change,
@@ -74,7 +73,7 @@ from .users import (
 from .vendors import create_vendor, update_vendor
 
 __all__ = [
-    "ENTITY_MODELS", "PENDING_ACTIONS", "PENDING_LABELS", "TRANSITIONS", "Conflict", "Forbidden",
+    "ENTITY_MODELS", "PENDING_ACTIONS", "TRANSITIONS", "Conflict", "Forbidden",
     "ImportReport", "Invalid", "OperationError", "StaleChange", "Unavailable", "accept_proposal",
     "archive_sources",
     "allowed_actions", "authenticate", "can_edit_claim", "change_claim_status", "change_entity",

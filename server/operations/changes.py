@@ -96,7 +96,6 @@ def _apply_any(session: Session, entity: Any, record: dict[str, Any]) -> None:
 # --- waiting for review ---------------------------------------------------------------------------
 
 PENDING_ACTIONS = {"update": "update", "revert": "revert", "retract": "status"}
-PENDING_LABELS = {"update": _l("Edit"), "revert": _l("Restore"), "retract": _l("Retraction")}
 # Why a change cannot be handled again, for each state it can be in once handled.
 ALREADY_HANDLED = {
     "published": _l("This change is already published."),
