@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -31,7 +32,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class DatasetError(ValueError):
-    """The dataset files are not valid; `errors` lists each as 'file: entry: field: message'."""
+    """The dataset files are not valid; `errors` lists each as 'file: entry: field: message',
+    in the reader's language (English outside a request: the command line)."""
 
     def __init__(self, errors: list[str]):
         super().__init__("\n".join(errors))
@@ -56,6 +58,11 @@ class Dataset:
         return [claim for platform in self.platforms for claim in platform["claims"]]
 
 
+def _labelled(label: str, message: str) -> str:
+    """'label: message' (a file, an entry or a field, and what is wrong with it)."""
+    return _("%(label)s: %(message)s", label=label, message=message)
+
+
 def _flatten(messages: Any, prefix: str = "") -> list[str]:
     if isinstance(messages, dict):
         out: list[str] = []
@@ -63,8 +70,15 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
             out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
         return out
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [f"{prefix}: {' '.join(messages)}"]
-    return [f"{prefix}: {messages}"]
+        return [_labelled(prefix, " ".join(messages))]
+    return [_labelled(prefix, str(messages))]
+
+
+def _entry(filename: str, label: str, name: str) -> str:
+    """'file: vendor name' or 'file: claim id'."""
+    if label == "vendor":
+        return _("%(file)s: vendor %(name)s", file=filename, name=name)
+    return _("%(file)s: claim %(name)s", file=filename, name=name)
 
 
 def _entry_errors(filename: str, records: list[dict], messages: dict, label: str) -> list[str]:
@@ -72,25 +86,28 @@ def _entry_errors(filename: str, records: list[dict], messages: dict, label: str
     errors = []
     for index, fields_messages in messages.items():
         if not isinstance(index, int):
-            errors += [f"{filename}: {line}" for line in _flatten({index: fields_messages})]
+            errors += [_labelled(filename, line) for line in _flatten({index: fields_messages})]
             continue
         entry = records[index] if index < len(records) and isinstance(records[index], dict) else {}
         name = entry.get("slug") or entry.get("id") or f"#{index + 1}"
-        errors += [f"{filename}: {label} {name}: {line}" for line in _flatten(fields_messages)]
+        where = _entry(filename, label, name)
+        errors += [_labelled(where, line) for line in _flatten(fields_messages)]
     return errors
 
 
 def _read_json(path: Path, errors: list[str]) -> Any:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            errors.append(f"{path.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            errors.append(_("%(file)s: larger than %(size)s MB", file=path.name,
+                            size=MAX_FILE_BYTES // (1024 * 1024)))
             return None
         return text.loads_json(path.read_bytes())
     except OSError as exc:
-        errors.append(f"{path.name}: cannot be read: {exc}")
+        errors.append(_("%(file)s: cannot be read: %(reason)s", file=path.name, reason=exc))
     except json.JSONDecodeError as exc:
-        errors.append(
-            f"{path.name}: not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}")
+        errors.append(_("%(file)s: not valid JSON: line %(line)s column %(column)s: %(reason)s",
+                        file=path.name, line=exc.lineno, column=exc.colno,
+                        reason=text.json_reason(exc.msg)))
     return None
 
 
@@ -99,14 +116,14 @@ def load_dataset(directory: Path | str = DATASET_DIR) -> Dataset:
     directory = Path(directory)
     errors: list[str] = []
     if not directory.is_dir():
-        raise DatasetError([f"{directory}: not a folder"])
+        raise DatasetError([_("%(folder)s: not a folder", folder=directory)])
     dataset = Dataset()
     vendors_path = directory / VENDORS_FILE
     if vendors_path.exists():
         raw = _read_json(vendors_path, errors)
         if raw is not None:
             if not isinstance(raw, list):
-                errors.append(f"{VENDORS_FILE}: must be a list of vendors")
+                errors.append(_("%(file)s: must be a list of vendors", file=VENDORS_FILE))
             else:
                 try:
                     dataset.vendors = VendorRecord(many=True).load(raw)
@@ -126,10 +143,11 @@ def load_dataset(directory: Path | str = DATASET_DIR) -> Dataset:
                 if key == "claims" and isinstance(value, dict) and isinstance(claims, list):
                     errors += _entry_errors(path.name, claims, value, "claim")
                 else:
-                    errors += [f"{path.name}: {line}" for line in _flatten({key: value})]
+                    errors += [_labelled(path.name, line) for line in _flatten({key: value})]
             continue
         if record["slug"] != path.stem:
-            errors.append(f"{path.name}: slug: {record['slug']!r} must match the file name")
+            errors.append(_("%(file)s: slug: %(slug)s must match the file name",
+                            file=path.name, slug=repr(record["slug"])))
         dataset.platforms.append(record)
     errors += _cross_checks(dataset)
     if errors:
@@ -140,7 +158,7 @@ def load_dataset(directory: Path | str = DATASET_DIR) -> Dataset:
 def _cross_checks(dataset: Dataset) -> list[str]:
     errors: list[str] = []
     vendor_slugs = [v["slug"] for v in dataset.vendors]
-    errors += [f"{VENDORS_FILE}: vendor {s}: slug listed twice"
+    errors += [_("%(file)s: vendor %(name)s: slug listed twice", file=VENDORS_FILE, name=s)
                for s in {s for s in vendor_slugs if vendor_slugs.count(s) > 1}]
     platform_slugs = {p["slug"] for p in dataset.platforms}
     hosts: dict[str, str] = {}
@@ -153,29 +171,36 @@ def _cross_checks(dataset: Dataset) -> list[str]:
             try:
                 listed = domains.check_listable(host)
             except ValueError as exc:
-                errors.append(f"{filename}: domains: {host}: {exc}")
+                errors.append(_("%(file)s: domains: %(host)s: %(problem)s", file=filename,
+                                host=host, problem=exc))
                 continue
             if listed != host:
-                errors.append(f"{filename}: domains: {host}: write it as {listed}")
+                errors.append(_("%(file)s: domains: %(host)s: write it as %(listed)s",
+                                file=filename, host=host, listed=listed))
             if (listed, path) in hosts:
-                errors.append(f"{filename}: domains: {host}{path}: already listed for "
-                              f"{hosts[listed, path]}")
+                errors.append(_("%(file)s: domains: %(rule)s: already listed for %(platform)s",
+                                file=filename, rule=f"{host}{path}",
+                                platform=hosts[listed, path]))
             hosts[listed, path] = platform["slug"]
         if platform["domains"] != sorted(platform["domains"], key=domain_sort_key):
-            errors.append(f"{filename}: domains: keep the list sorted by host, then path")
+            errors.append(_("%(file)s: domains: keep the list sorted by host, then path",
+                            file=filename))
         for claim in platform["claims"]:
-            where = f"{filename}: claim {claim['id']}"
+            where = _entry(filename, "claim", claim["id"])
             if claim["id"] in claim_ids:
-                errors.append(f"{where}: id: listed twice")
+                errors.append(_("%(entry)s: id: listed twice", entry=where))
             claim_ids.add(claim["id"])
             if claim["platforms"][0] != platform["slug"]:
-                errors.append(f"{where}: platforms: the first platform must be {platform['slug']}")
+                errors.append(_("%(entry)s: platforms: the first platform must be %(slug)s",
+                                entry=where, slug=platform["slug"]))
             for slug in claim["platforms"]:
                 if slug not in platform_slugs:
-                    errors.append(f"{where}: platforms: unknown platform {slug!r}")
+                    errors.append(_("%(entry)s: platforms: unknown platform %(slug)s",
+                                    entry=where, slug=repr(slug)))
             for slug in claim["vendors"]:
                 if slug not in vendor_slugs:
-                    errors.append(f"{where}: vendors: unknown vendor {slug!r}")
+                    errors.append(_("%(entry)s: vendors: unknown vendor %(slug)s",
+                                    entry=where, slug=repr(slug)))
     return errors
 
 # --- export --------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import idna
+from flask_babel import gettext as _
 from publicsuffixlist import PublicSuffixList
 
 MAX_HOST_LENGTH = 253
@@ -46,7 +47,9 @@ def _shown(text: str) -> str:
 
 
 def _invalid(text: str, reason: str) -> ValueError:
-    return ValueError(f"{_shown(text)} is not a valid host: {reason}")
+    """`reason` is already in the reader's language (messages are, English outside a request)."""
+    return ValueError(_("%(host)s is not a valid host: %(reason)s", host=_shown(text),
+                        reason=reason))
 
 
 # --- splitting a URL or host string -------------------------------------------------------------
@@ -66,24 +69,24 @@ def _split(text: str) -> tuple[str, bool]:
     if hostport.startswith("["):
         end = hostport.find("]")
         if end < 0:
-            raise _invalid(text, "'[' without a closing ']'")
+            raise _invalid(text, _("'[' without a closing ']'"))
         host, rest = hostport[1:end], hostport[end + 1 :]
         if rest and not rest.startswith(":"):
-            raise _invalid(text, f"unexpected {rest[:10]!r} after ']'")
+            raise _invalid(text, _("unexpected %(text)s after ']'", text=repr(rest[:10])))
         _check_port(text, rest[1:])
         return host, True
     if hostport.count(":") >= 2:
         return hostport, True  # an IPv6 address written without brackets
-    host, _, port = hostport.partition(":")
+    host, _colon, port = hostport.partition(":")
     _check_port(text, port)
     return host, False
 
 
 def _check_port(text: str, port: str) -> None:
     if not _PORT.fullmatch(port):
-        raise _invalid(text, f"the port {port[:10]!r} is not a number")
+        raise _invalid(text, _("the port %(port)s is not a number", port=repr(port[:10])))
     if port and int(port) > 65535:
-        raise _invalid(text, f"the port {port[:10]} is over 65535")
+        raise _invalid(text, _("the port %(port)s is over 65535", port=port[:10]))
 
 
 # --- IP addresses, as the WHATWG URL standard parses them ------------------------------------
@@ -120,15 +123,15 @@ def _parse_ipv4(text: str, host: str) -> str:
     if parts[-1] == "" and len(parts) > 1:
         parts.pop()
     if len(parts) > 4:
-        raise _invalid(text, "it ends in a number but is not an IPv4 address")
+        raise _invalid(text, _("it ends in a number but is not an IPv4 address"))
     numbers = []
     for part in parts:
         number = _ipv4_number(part) if part else None
         if number is None:
-            raise _invalid(text, "it ends in a number but is not an IPv4 address")
+            raise _invalid(text, _("it ends in a number but is not an IPv4 address"))
         numbers.append(number)
     if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        raise _invalid(text, "an IPv4 address part is out of range")
+        raise _invalid(text, _("an IPv4 address part is out of range"))
     address = numbers[-1]
     for i, n in enumerate(numbers[:-1]):
         address += n * 256 ** (3 - i)
@@ -137,8 +140,8 @@ def _parse_ipv4(text: str, host: str) -> str:
 
 def _parse_ipv6(text: str, s: str) -> str:
     if not _IPV6_CHARS.fullmatch(s):
-        raise _invalid(text, "not a valid IPv6 address")
-    fail = _invalid(text, "not a valid IPv6 address")
+        raise _invalid(text, _("not a valid IPv6 address"))
+    fail = _invalid(text, _("not a valid IPv6 address"))
     address = [0] * 8
     piece, compress, i, n = 0, None, 0, len(s)
     if s.startswith(":"):
@@ -239,16 +242,18 @@ def _check_known(text: str, unicode_text: str) -> None:
     # not know cannot be checked, so it is refused (before mapping too, which could hide it).
     for ch in unicode_text:
         if unicodedata.category(ch) == "Cn":
-            raise _invalid(text, f"U+{ord(ch):04X} is not a known character")
+            raise _invalid(text, _("%(code)s is not a known character", code=f"U+{ord(ch):04X}"))
 
 
 def _check_unicode_label(text: str, label: str) -> None:
     """UTS #46 validity for a label in Unicode form (the URL standard's options)."""
     if label.startswith("xn--"):
-        raise _invalid(text, f"the label {label!r} starts with 'xn--' but is not Punycode")
+        raise _invalid(text, _("the label %(label)s starts with 'xn--' but is not Punycode",
+                                label=repr(label)))
     _check_known(text, label)
     if unicodedata.category(label[0]).startswith("M"):
-        raise _invalid(text, f"the label {label!r} starts with a combining mark")
+        raise _invalid(text, _("the label %(label)s starts with a combining mark",
+                                label=repr(label)))
     for pos, ch in enumerate(label):
         if ch in "\u200c\u200d":
             try:
@@ -256,22 +261,26 @@ def _check_unicode_label(text: str, label: str) -> None:
             except ValueError:
                 allowed = False
             if not allowed:
-                raise _invalid(text, f"a zero-width joiner is not allowed where it is in {label!r}")
+                raise _invalid(text, _("a zero-width joiner is not allowed where it is in "
+                                        "%(label)s", label=repr(label)))
 
 
 def _decode_alabel(text: str, label: str) -> str:
     try:
         decoded = label[4:].encode("ascii").decode("punycode")
     except (ValueError, IndexError, OverflowError) as exc:
-        raise _invalid(text, f"the label {label!r} is not valid Punycode") from exc
+        raise _invalid(text, _("the label %(label)s is not valid Punycode",
+                                label=repr(label))) from exc
     if decoded == "" or decoded.isascii():
-        raise _invalid(text, f"the label {label!r} is not a valid international label")
+        raise _invalid(text, _("the label %(label)s is not a valid international label",
+                                label=repr(label)))
     try:
         mapped = idna.uts46_remap(decoded, std3_rules=False)
     except ValueError:
         mapped = None
     if mapped != decoded:
-        raise _invalid(text, f"the label {label!r} holds characters not allowed in host names")
+        raise _invalid(text, _("the label %(label)s holds characters not allowed in host names",
+                                label=repr(label)))
     _check_unicode_label(text, decoded)
     return decoded
 
@@ -282,7 +291,8 @@ def _to_ascii(text: str, host: str) -> str:
     try:
         mapped = idna.uts46_remap(host, std3_rules=False)
     except ValueError as exc:
-        raise _invalid(text, "it holds a character that is not allowed in host names") from exc
+        raise _invalid(text, _("it holds a character that is not allowed in host names")) \
+            from exc
     unicode_labels, ascii_labels = [], []
     for label in mapped.split("."):
         if label.isascii():
@@ -312,27 +322,30 @@ def _check_bidi(text: str, ascii_host: str, labels: list[str]) -> None:
         try:
             idna.check_bidi(label, check_ltr=True)
         except ValueError as exc:
-            raise _invalid(text, f"the label {label!r} mixes writing directions") from exc
+            raise _invalid(text, _("the label %(label)s mixes writing directions",
+                                    label=repr(label))) from exc
 
 
 def _check_dns_shape(text: str, host: str) -> None:
     if host == "":
-        raise _invalid(text, "it is empty")
+        raise _invalid(text, _("it is empty"))
     if len(host) > MAX_HOST_LENGTH:
-        raise _invalid(text, f"it is {len(host)} characters long, over {MAX_HOST_LENGTH}")
+        raise _invalid(text, _("it is %(length)s characters long, over %(max)s",
+                                length=len(host), max=MAX_HOST_LENGTH))
     for label in host.split("."):
         if label == "":
-            raise _invalid(text, "it has an empty label (two dots in a row, or a leading dot)")
+            raise _invalid(text, _("it has an empty label (two dots in a row, or a leading dot)"))
         if len(label) > MAX_LABEL_LENGTH:
-            raise _invalid(
-                text,
-                f"the label {_shown(label)} is {len(label)} characters, over {MAX_LABEL_LENGTH}",
-            )
+            raise _invalid(text, _("the label %(label)s is %(length)s characters, over %(max)s",
+                                   label=_shown(label), length=len(label),
+                                   max=MAX_LABEL_LENGTH))
         if not _LABEL.fullmatch(label):
             bad = _ASCII_BAD.search(label)
             if bad:
-                raise _invalid(text, f"{bad.group()!r} is not allowed in a host name")
-            raise _invalid(text, f"the label {label!r} starts or ends with a hyphen")
+                raise _invalid(text, _("%(char)s is not allowed in a host name",
+                                char=repr(bad.group())))
+            raise _invalid(text, _("the label %(label)s starts or ends with a hyphen",
+                                    label=repr(label)))
 
 
 # --- public API -----------------------------------------------------------------------------------
@@ -344,21 +357,23 @@ def normalize_host(text: str) -> str:
     IPv4 addresses come back dotted-decimal (`127.0.0.1`), IPv6 addresses in brackets (`[::1]`).
     """
     if not isinstance(text, str):
-        raise ValueError(f"a host must be text, not {type(text).__name__}")
+        raise ValueError(_("a host must be text, not %(type)s", type=type(text).__name__))
     if text.strip(" \t\n\r\f") == "":
-        raise ValueError("the host is empty")
+        raise ValueError(_("the host is empty"))
     host, ipv6 = _split(text)
     if host == "":
-        raise _invalid(text, "it has no host name")
+        raise _invalid(text, _("it has no host name"))
     if len(host) > MAX_INPUT_LENGTH:
-        raise _invalid(text, f"it is {len(host)} characters long, over {MAX_HOST_LENGTH}")
+        raise _invalid(text, _("it is %(length)s characters long, over %(max)s",
+                                length=len(host), max=MAX_HOST_LENGTH))
     if _WHITESPACE.search(host):
-        raise _invalid(text, "it contains whitespace or a control character")
+        raise _invalid(text, _("it contains whitespace or a control character"))
     if ipv6:
         return _parse_ipv6(text, host)
     bad = _ASCII_BAD.search(host)
     if bad:
-        raise _invalid(text, f"{bad.group()!r} is not allowed in a host name")
+        raise _invalid(text, _("%(char)s is not allowed in a host name",
+                                char=repr(bad.group())))
     if not host.isascii() or any(label[:4].lower() == "xn--" for label in host.split(".")):
         host = _to_ascii(text, host)
     else:
@@ -449,21 +464,23 @@ def check_listable(host: str) -> str:
     """The normalised host, if a curator may list it; ValueError with the reason if not."""
     normalised = normalize_host(host)
     if is_ip_address(normalised):
-        raise ValueError(f"{_shown(normalised)} is an IP address; only host names can be listed")
-    suffix_message = (
-        f"{_shown(normalised)} is a public suffix (ICANN section of the Public Suffix List) "
-        "shared by unrelated owners; list a domain under it instead"
-    )
+        raise ValueError(_("%(host)s is an IP address; only host names can be listed",
+                           host=_shown(normalised)))
     if "." not in normalised:
         # A top-level domain the list names gets the more telling message.
         if _icann_psl().is_public(normalised, accept_unknown=False):
-            raise ValueError(suffix_message)
-        raise ValueError(
-            f"{_shown(normalised)} is a single label; list a full name such as 'example.com'"
-        )
+            raise _public_suffix(normalised)
+        raise ValueError(_("%(host)s is a single label; list a full name such as 'example.com'",
+                           host=_shown(normalised)))
     if is_public_suffix(normalised):
-        raise ValueError(suffix_message)
+        raise _public_suffix(normalised)
     return normalised
+
+
+def _public_suffix(host: str) -> ValueError:
+    return ValueError(_("%(host)s is a public suffix (ICANN section of the Public Suffix List) "
+                        "shared by unrelated owners; list a domain under it instead",
+                        host=_shown(host)))
 
 
 # --- rules: plain, exact-host and path-prefix -----------------------------------------------------
@@ -532,29 +549,28 @@ def check_path(path: str) -> str:
     ) * + , ; = : @ /`, at most 200 characters.
     """
     if not isinstance(path, str):
-        raise ValueError(f"a path must be text, not {type(path).__name__}")
+        raise ValueError(_("a path must be text, not %(type)s", type=type(path).__name__))
     if not path.startswith("/"):
-        raise ValueError(f"the path {_shown(path)} must start with '/'")
+        raise ValueError(_("the path %(path)s must start with '/'", path=_shown(path)))
     if path == "/":
-        raise ValueError("the path '/' is the whole host; leave the path out")
+        raise ValueError(_("the path '/' is the whole host; leave the path out"))
     if len(path) > MAX_PATH_LENGTH:
-        raise ValueError(f"the path is {len(path)} characters long, over {MAX_PATH_LENGTH}")
+        raise ValueError(_("the path is %(length)s characters long, over %(max)s",
+                           length=len(path), max=MAX_PATH_LENGTH))
     if not _PATH_CHARS.fullmatch(path):
         bad = next(ch for ch in path if not _PATH_CHARS.fullmatch(ch))
-        raise ValueError(
-            f"{bad!r} is not allowed in a path prefix (write characters as themselves, "
-            "without '%', '?' or '#')"
-        )
+        raise ValueError(_("%(char)s is not allowed in a path prefix (write characters as "
+                           "themselves, without '%%', '?' or '#')", char=repr(bad)))
     if path.endswith("/"):
-        raise ValueError(
-            f"the path {_shown(path)} ends with '/'; write {_shown(path.rstrip('/'))}: "
-            "a prefix always matches whole segments"
-        )
+        raise ValueError(_("the path %(path)s ends with '/'; write %(prefix)s: a prefix always "
+                           "matches whole segments", path=_shown(path),
+                           prefix=_shown(path.rstrip("/"))))
     for segment in path[1:].split("/"):
         if segment == "":
-            raise ValueError(f"the path {_shown(path)} has an empty segment ('//')")
+            raise ValueError(_("the path %(path)s has an empty segment ('//')", path=_shown(path)))
         if segment in (".", ".."):
-            raise ValueError(f"the path {_shown(path)} has a {segment!r} segment")
+            raise ValueError(_("the path %(path)s has a %(segment)s segment", path=_shown(path),
+                               segment=repr(segment)))
     return path
 
 
@@ -565,15 +581,14 @@ def check_rule(host: str, scope: str = SUBDOMAINS, path: str = "") -> tuple[str,
     host and its subdomains, under that path): exact with a path is refused.
     """
     if scope not in SCOPES:
-        raise ValueError(f"the scope {_shown(str(scope))} is not one of {', '.join(SCOPES)}")
+        raise ValueError(_("the scope %(scope)s is not one of %(scopes)s", scope=_shown(str(scope)),
+                           scopes=", ".join(SCOPES)))
     host = check_listable(host)
     if path != "":
         check_path(path)
         if scope == EXACT:
-            raise ValueError(
-                "a rule is either exact (that host only) or has a path (the host and its "
-                "subdomains, under that path), not both"
-            )
+            raise ValueError(_("a rule is either exact (that host only) or has a path (the host "
+                               "and its subdomains, under that path), not both"))
     return host, scope, path
 
 
@@ -587,17 +602,19 @@ def rule_from_entry(entry: str | Mapping[str, str], slug: str) -> Rule:
     elif isinstance(entry, Mapping):
         unknown = set(entry) - {"host", "scope", "path"}
         if unknown:
-            raise ValueError(f"unknown keys in a domain rule: {', '.join(sorted(unknown))}")
+            raise ValueError(_("unknown keys in a domain rule: %(keys)s",
+                               keys=", ".join(sorted(unknown))))
         host = entry.get("host")
         scope = entry.get("scope", SUBDOMAINS)
         path = entry.get("path", "")
         if not isinstance(host, str):
-            raise ValueError("a domain rule needs a 'host'")
+            raise ValueError(_("a domain rule needs a 'host'"))
     else:
-        raise ValueError(f"a domain rule is a host or an object, not {type(entry).__name__}")
+        raise ValueError(_("a domain rule is a host or an object, not %(type)s",
+                           type=type(entry).__name__))
     listed, scope, path = check_rule(host, scope, path)
     if listed != host:
-        raise ValueError(f"{_shown(host)}: write it as {listed}")
+        raise ValueError(_("%(host)s: write it as %(listed)s", host=_shown(host), listed=listed))
     return Rule(listed, slug, scope, path)
 
 
@@ -606,7 +623,7 @@ def _index_rule(item: Rule | Mapping[str, str]) -> Rule:
         return item
     slug = item.get("slug")
     if not isinstance(slug, str) or not slug:
-        raise ValueError(f"the rule {item!r} has no slug")
+        raise ValueError(_("the rule %(rule)s has no slug", rule=repr(item)))
     return rule_from_entry({k: v for k, v in item.items() if k != "slug"}, slug)
 
 
@@ -711,11 +728,12 @@ class HostRules:
         """Add one rule; ValueError if its host and path are listed already (in either scope)."""
         clash = self._listed.get((rule.host, rule.path))
         if clash is not None:
-            raise ValueError(
-                f"{rule.host}{rule.path} is listed twice ({clash.slug}, {rule.slug})"
-            )
+            raise ValueError(_("%(rule)s is listed twice (%(first)s, %(second)s)",
+                               rule=f"{rule.host}{rule.path}", first=clash.slug,
+                               second=rule.slug))
         if rule.scope == EXACT and rule.path:
-            raise ValueError(f"{rule.host}{rule.path}: an exact rule has no path")
+            raise ValueError(_("%(rule)s: an exact rule has no path",
+                               rule=f"{rule.host}{rule.path}"))
         self._listed[(rule.host, rule.path)] = rule
         if rule.scope == EXACT:
             self._exact[rule.host] = rule

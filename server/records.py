@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 import pycountry
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import (
     RAISE,
     Schema,
@@ -25,6 +27,7 @@ from marshmallow import (
 )
 
 from . import text
+from .messages import N_, SCHEMA_MESSAGES, translated
 from .models import (
     ACTION_KINDS,
     EVIDENCE,
@@ -56,38 +59,47 @@ def quote_words(text: str) -> int:
 
 def _partial_date(value: str) -> None:
     if not PARTIAL_DATE.match(value):
-        raise ValidationError("Use YYYY, YYYY-MM or YYYY-MM-DD.")
+        raise ValidationError(_("Use YYYY, YYYY-MM or YYYY-MM-DD."))
     if len(value) == 10:
         try:
             dt.date.fromisoformat(value)
         except ValueError as exc:
-            raise ValidationError("Not a real date.") from exc
+            raise ValidationError(_("Not a real date.")) from exc
 
 
 def _country(value: str) -> None:
     if value not in COUNTRIES:
-        raise ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code.")
+        raise ValidationError(_("%(value)s is not an ISO 3166-1 alpha-2 country code.",
+                                value=repr(value)))
 
 
 def _http_url(value: str) -> None:
     if not re.match(r"^https?://[^\s/]+", value or "", re.IGNORECASE):
-        raise ValidationError("Only http and https URLs are allowed.")
+        raise ValidationError(_("Only http and https URLs are allowed."))
 
 
 def _quote(value: str) -> None:
     if quote_words(value) > MAX_QUOTE_WORDS:
-        raise ValidationError(f"A quote has at most {MAX_QUOTE_WORDS} words.")
+        raise ValidationError(ngettext("A quote has at most %(num)d word.",
+                                       "A quote has at most %(num)d words.", MAX_QUOTE_WORDS))
 
 
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
 
+    # marshmallow's field and validator messages are translated by server/messages.py; a
+    # schema's own ("Unknown field.") here, as the errors are reported.
+    error_messages = SCHEMA_MESSAGES
+
+    def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs) -> None:
+        translated(error.messages)
+
     @pre_load
     def _refuse_unsafe_text(self, data: Any, **_kw) -> Any:
         bad = unsafe_fields(data)
         if bad:
-            raise ValidationError({name: [text.MESSAGE] for name in bad})
+            raise ValidationError({name: [text.message()] for name in bad})
         return data
 
 
@@ -180,7 +192,8 @@ class LocationRecord(_Strict):
 class PayRecord(_Strict):
     amount = fields.Decimal(required=True, validate=validate.Range(min=0), as_string=False)
     currency = fields.String(
-        required=True, validate=validate.OneOf(sorted(CURRENCIES), error="Not an ISO 4217 code.")
+        required=True,
+        validate=validate.OneOf(sorted(CURRENCIES), error=N_("Not an ISO 4217 code.")),
     )
     per = fields.String(required=True, validate=validate.OneOf(PAY_PERIODS))
     qualifier = fields.String(required=True, validate=validate.OneOf(PAY_QUALIFIERS))
@@ -216,17 +229,17 @@ class ClaimRecord(_Strict):
     @validates_schema
     def _published_needs_source(self, data: dict, **_kw) -> None:
         if data.get("status") == "published" and not data.get("sources"):
-            raise ValidationError("A published claim needs at least one source.", "sources")
+            raise ValidationError(_("A published claim needs at least one source."), "sources")
         if len(set(data.get("platforms", []))) != len(data.get("platforms", [])):
-            raise ValidationError("A platform is listed twice.", "platforms")
+            raise ValidationError(_("A platform is listed twice."), "platforms")
         if len(set(data.get("vendors", []))) != len(data.get("vendors", [])):
-            raise ValidationError("A vendor is listed twice.", "vendors")
+            raise ValidationError(_("A vendor is listed twice."), "vendors")
         if data.get("workers") is not None and not data.get("workers_basis"):
             raise ValidationError(
-                "Say what was counted: employed, contracted, registered, active or estimated.",
-                "workers_basis")
+                _("Say what was counted: employed, contracted, registered, active or "
+                  "estimated."), "workers_basis")
         if data.get("workers") is None and data.get("workers_basis"):
-            raise ValidationError("A basis needs a head count.", "workers_basis")
+            raise ValidationError(_("A basis needs a head count."), "workers_basis")
 
 
 class DomainRuleRecord(_Strict):
@@ -236,13 +249,13 @@ class DomainRuleRecord(_Strict):
     scope = fields.String(validate=validate.OneOf(["exact"]))
     path = fields.String(validate=[validate.Length(min=2, max=200),
                                    validate.Regexp(r"^/[^\s?#]*[^/\s?#]$",
-                                                   error="A path starts with / and has no "
-                                                         "query, fragment or final slash.")])
+                                                   error=N_("A path starts with / and has no "
+                                                            "query, fragment or final slash."))])
 
     @validates_schema
     def _one_narrowing(self, data: dict, **_kw) -> None:
         if ("scope" in data) == ("path" in data):
-            raise ValidationError("Give either scope: exact or a path, not both.", "host")
+            raise ValidationError(_("Give either scope: exact or a path, not both."), "host")
 
 
 class DomainField(fields.Field):
@@ -253,7 +266,7 @@ class DomainField(fields.Field):
             return value
         if isinstance(value, dict):
             return DomainRuleRecord().load(value)
-        raise ValidationError("A host name, or an object with host and scope or path.")
+        raise ValidationError(_("A host name, or an object with host and scope or path."))
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value

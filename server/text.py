@@ -11,15 +11,30 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+
+def N_(text: str) -> str:  # noqa: N802  (gettext's name for "mark for extraction only")
+    """Mark a text for the catalogue where it is defined; it is translated where shown."""
+    return text
+
+
 UNSAFE = re.compile("[\x00\ud800-\udfff]")
-MESSAGE = "Contains a character that cannot be stored (a NUL or a lone surrogate)."
+# In English; `message()` gives it in the reader's language.
+MESSAGE = N_("Contains a character that cannot be stored (a NUL or a lone surrogate).")
+
+
+def message() -> str:
+    """MESSAGE in the reader's language (English outside a request)."""
+    return _(MESSAGE)
 
 
 class UnsafeText(ValueError):
     """A value about to be stored holds an unsafe character; `field` names where."""
 
     def __init__(self, field: str):
-        super().__init__(f"{field}: {MESSAGE}")
+        super().__init__(_("%(label)s: %(message)s", label=field, message=message()))
         self.field = field
 
 
@@ -82,16 +97,18 @@ MAX_NUMBER_CHARS = 32
 def _number(kind: type):
     def parse(literal: str):
         if len(literal) > MAX_NUMBER_CHARS:
-            raise ValueError(f"A number has more than {MAX_NUMBER_CHARS} characters.")
+            raise ValueError(ngettext("A number has more than %(num)d character.",
+                                      "A number has more than %(num)d characters.",
+                                      MAX_NUMBER_CHARS))
         value = kind(literal)
         if kind is float and value in (float("inf"), float("-inf")):
-            raise ValueError("A number is too large.")
+            raise ValueError(_("A number is too large."))
         return value
     return parse
 
 
 def _no_constant(name: str):
-    raise ValueError(f"{name} is not a JSON number.")
+    raise ValueError(_("%(name)s is not a JSON number.", name=name))
 
 
 def _depth(data: Any) -> int:
@@ -117,17 +134,44 @@ def loads_json(document: str | bytes) -> Any:
         try:
             document = document.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise json.JSONDecodeError(f"Not UTF-8: {exc.reason}", "", exc.start) from exc
+            raise json.JSONDecodeError(_("Not UTF-8: %(reason)s", reason=exc.reason), "",
+                                       exc.start) from exc
     try:
         data = json.loads(document, parse_int=_number(int), parse_float=_number(float),
                           parse_constant=_no_constant)
     except json.JSONDecodeError:
         raise
     except RecursionError as exc:
-        raise json.JSONDecodeError(f"Nested more than {MAX_JSON_DEPTH} levels deep.",
-                                   document, 0) from exc
+        raise json.JSONDecodeError(_nested(), document, 0) from exc
     except ValueError as exc:
         raise json.JSONDecodeError(str(exc), document, 0) from exc
     if _depth(data) > MAX_JSON_DEPTH:
-        raise json.JSONDecodeError(f"Nested more than {MAX_JSON_DEPTH} levels deep.", document, 0)
+        raise json.JSONDecodeError(_nested(), document, 0)
     return data
+
+
+def _nested() -> str:
+    return ngettext("Nested more than %(num)d level deep.", "Nested more than %(num)d levels deep.",
+                    MAX_JSON_DEPTH)
+
+
+# What Python's json module says is wrong with a document (JSONDecodeError.msg), to translate.
+JSON_REASONS = frozenset((
+    N_("Expecting value"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting ':' delimiter"),
+    N_("Expecting ',' delimiter"),
+    N_("Extra data"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
+    N_("Illegal trailing comma before end of object"),
+    N_("Illegal trailing comma before end of array"),
+))
+
+
+def json_reason(reason: str) -> str:
+    """A JSONDecodeError's `msg` in the reader's language: Python's json module's reasons are
+    translated; the others (loads_json's own) already are."""
+    return _(reason) if reason in JSON_REASONS else reason

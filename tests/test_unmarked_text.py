@@ -93,6 +93,8 @@ def _literal_text(node: ast.AST) -> list[str]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
             and node.func.attr == "format":
         return _literal_text(node.func.value)
+    if isinstance(node, ast.ListComp):
+        return _literal_text(node.elt)
     return []
 
 
@@ -138,4 +140,37 @@ def test_form_labels_and_messages_are_marked_for_translation():
             if keyword.arg in {"label", "message", "description"}:
                 texts += _literal_text(keyword.value)
         problems += [f"forms.py:{node.lineno}: {text!r}" for text in texts]
+    assert not problems, "\n".join(problems)
+
+
+# The modules that validate records: their refusals reach the curators' forms, the import page
+# and the API's errors (marshmallow's own messages are marked in server/messages.py). For each
+# file, the calls whose message (first argument) is shown; a validator's `error=` too.
+VALIDATION_CALLS = {
+    "server/records.py": {"ValidationError"},
+    # DatasetError lists the problems it is given; load_dataset appends them to `errors`.
+    "server/dataset.py": {"DatasetError", "append"},
+    "server/domains.py": {"ValueError", "_invalid"},
+    "server/text.py": {"ValueError", "JSONDecodeError"},
+}
+
+
+@pytest.mark.parametrize("path", sorted(VALIDATION_CALLS))
+def test_validation_messages_are_marked_for_translation(path):
+    problems = []
+    for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"))):
+        texts = []
+        if isinstance(node, ast.Call):
+            name = _called(node)
+            if name in VALIDATION_CALLS[path] and node.args:
+                # _invalid(text, reason): the host is data, the reason is the message.
+                texts += _literal_text(node.args[1 if name == "_invalid" else 0])
+            texts += [t for k in node.keywords if k.arg == "error" for t in _literal_text(k.value)]
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) \
+                and node.target.id == "errors":
+            texts += _literal_text(node.value)
+        elif isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "MESSAGE" for t in node.targets):
+            texts += _literal_text(node.value)
+        problems += [f"{path}:{node.lineno}: {text!r}" for text in texts]
     assert not problems, "\n".join(problems)

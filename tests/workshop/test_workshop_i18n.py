@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
@@ -23,9 +23,15 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "transla
 PLACEHOLDER = r"{\w+}|%\(\w+\)s"
 
 
+# The modules that validate records: their messages reach the curators' forms, the import page
+# and the API's errors.
+VALIDATION_FILES = ("server/records.py", "server/messages.py", "server/dataset.py",
+                    "server/domains.py", "server/text.py")
+
+
 def _extracted() -> set[str | tuple[str, str]]:
     """Every text the code and the templates use, as Babel extracts it (babel.cfg's mapping):
-    the workshop's, the curators' workspace's and the operations' messages."""
+    the workshop's, the curators' workspace's, the operations' and the validation messages."""
     texts: set[str | tuple[str, str]] = set()
     for folder, method in (("server/workshop", "python"),
                            ("server/templates/workshop", "jinja2"),
@@ -36,6 +42,10 @@ def _extracted() -> set[str | tuple[str, str]]:
                                  if method == "python" else [("**.html", "jinja2")],
                                  keywords=KEYWORDS, comment_tags=())
         for _filename, _line, message, _comments, _context in found:
+            texts.add(message)
+    for path in VALIDATION_FILES:
+        for _line, message, _comments, _context in extract_from_file(
+                "python", ROOT / path, keywords=KEYWORDS, comment_tags=()):
             texts.add(message)
     return texts
 
@@ -56,6 +66,8 @@ def test_babel_cfg_names_what_is_extracted():
     assert "[python: server/curate/**.py]" in config
     assert "[python: server/operations/**.py]" in config
     assert "[jinja2: server/templates/curate/**.html]" in config
+    for path in VALIDATION_FILES:
+        assert f"[python: {path}]" in config
 
 
 @pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
