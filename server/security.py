@@ -125,9 +125,10 @@ class PublicApiWithoutSession(SecureCookieSessionInterface):
 
 
 def _bad_input(fields: list[str]):
-    message = f"{', '.join(fields)}: {text.MESSAGE}"
+    reason = text.message()
+    message = f"{', '.join(fields)}: {reason}"
     if wants_json():
-        return json_error(400, "bad_request", message, {name: [text.MESSAGE] for name in fields})
+        return json_error(400, "bad_request", message, {name: [reason] for name in fields})
     return Response(BAD_INPUT_PAGE.format(message=escape(message)), status=400,
                     mimetype="text/html")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .. import text
+from .. import messages, text  # noqa: F401  (messages: marshmallow's texts in the reader's language)
 from ..models import ACTION_KINDS, EVIDENCE, KINDS, PAY_PERIODS, PAY_QUALIFIERS, WORKERS_BASES
 
 LANGUAGE = fields.String(
@@ -336,7 +336,7 @@ class SuggestionIn(ma.Schema):
     def _refuse_unsafe_text(self, data, **_kw):
         bad = text.unsafe_fields(data)
         if bad:
-            raise ma.ValidationError({name: [text.MESSAGE] for name in bad})
+            raise ma.ValidationError({name: [text.message()] for name in bad})
         return data
 
     host = fields.String(validate=validate.Length(min=1, max=253))
