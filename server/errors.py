@@ -6,6 +6,7 @@ import logging
 
 import marshmallow as ma
 from flask import Response, json, request
+from flask_babel import gettext as _
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
@@ -76,13 +77,15 @@ class Api(SmorestApi):
         if data.get("message"):
             message = data["message"]
         elif fields == {"body": ["Invalid JSON body."]}:
-            message = "The request body is not valid JSON."
+            message = _("The request body is not valid JSON.")
         elif fields:
-            message = "Some fields are not valid: " + ", ".join(sorted(map(str, fields)))
+            message = _("Some fields are not valid: %(fields)s",
+                        fields=", ".join(sorted(map(str, fields))))
         if error.code == 429:
-            message = f"Too many requests: the limit is {error.description}. Please wait and retry."
+            message = _("Too many requests: the limit is %(limit)s. Please wait and retry.",
+                        limit=error.description)
         if error.code == 500:
-            message = "Something went wrong on our side. Please try again later."
+            message = _("Something went wrong on our side. Please try again later.")
         headers = dict(data.get("headers") or {})
         if getattr(error, "retry_after", None):
             headers["Retry-After"] = str(error.retry_after)

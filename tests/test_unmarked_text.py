@@ -152,6 +152,7 @@ VALIDATION_CALLS = {
     "server/dataset.py": {"DatasetError", "append"},
     "server/domains.py": {"ValueError", "_invalid"},
     "server/text.py": {"ValueError", "JSONDecodeError"},
+    "server/api/schemas.py": {"ValidationError"},
 }
 
 

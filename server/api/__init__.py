@@ -9,6 +9,7 @@ import math
 
 from flask import Response, current_app, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -30,7 +31,9 @@ class _Parser(FlaskParser):
         return text.loads_json(req.get_data(cache=True))
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        message = getattr(error, "msg", None) or "Invalid JSON body."
+        reason = getattr(error, "msg", None)
+        # webargs' own wording when there is no reason; server/errors.py says it in words.
+        message = text.json_reason(reason) if reason else "Invalid JSON body."
         abort(400, exc=error, messages={"json": [message]})
 
 
@@ -292,6 +295,6 @@ class Suggestions(MethodView):
             proposal = create_suggestion(session, data)
         except Invalid as exc:
             rollback(session)
-            abort(400, message="Some fields are not valid.", errors=exc.fields)
+            abort(400, message=_("Some fields are not valid."), errors=exc.fields)
         commit(session)
         return {"id": proposal.id, "status": proposal.status}

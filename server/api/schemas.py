@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from marshmallow import fields, validate
 
-from .. import messages, text  # noqa: F401  (messages: marshmallow's texts in the reader's language)
+from .. import text
+from ..messages import SCHEMA_MESSAGES, translated
 from ..models import ACTION_KINDS, EVIDENCE, KINDS, PAY_PERIODS, PAY_QUALIFIERS, WORKERS_BASES
 
 LANGUAGE = fields.String(
@@ -28,7 +30,7 @@ class LookupArgs(ma.Schema):
     @ma.validates_schema
     def _one_of(self, data, **_kw):
         if not data.get("host") and not data.get("url"):
-            raise ma.ValidationError("Give a host or a url.", "host")
+            raise ma.ValidationError(_("Give a host or a url."), "host")
 
 
 class PageArgs(ma.Schema):
@@ -325,12 +327,19 @@ class ExportSchema(ma.Schema):
 
 def _http_url(value: str) -> None:
     if not value.lower().startswith(("http://", "https://")) or len(value.split("//", 1)[1]) < 1:
-        raise ma.ValidationError("Only http and https URLs are accepted.")
+        raise ma.ValidationError(_("Only http and https URLs are accepted."))
 
 
 class SuggestionIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
+
+    # marshmallow's field and validator messages are translated by server/messages.py (imported
+    # above, so before any field here is declared); the schema's own ("Unknown field.") here.
+    error_messages = SCHEMA_MESSAGES
+
+    def handle_error(self, error, data, *, many, **kwargs):
+        translated(error.messages)
 
     @ma.pre_load
     def _refuse_unsafe_text(self, data, **_kw):
@@ -350,7 +359,7 @@ class SuggestionIn(ma.Schema):
     @ma.validates_schema
     def _concerns_something(self, data, **_kw):
         if not data.get("host") and not data.get("platform"):
-            raise ma.ValidationError("Name the host or the platform it concerns.", "host")
+            raise ma.ValidationError(_("Name the host or the platform it concerns."), "host")
 
 
 class SuggestionOut(ma.Schema):

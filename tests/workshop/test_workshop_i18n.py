@@ -26,7 +26,8 @@ PLACEHOLDER = r"{\w+}|%\(\w+\)s"
 # The modules that validate records: their messages reach the curators' forms, the import page
 # and the API's errors.
 VALIDATION_FILES = ("server/records.py", "server/messages.py", "server/dataset.py",
-                    "server/domains.py", "server/text.py")
+                    "server/domains.py", "server/text.py", "server/errors.py",
+                    "server/api/__init__.py", "server/api/schemas.py")
 
 
 def _extracted() -> set[str | tuple[str, str]]:
