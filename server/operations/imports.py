@@ -57,6 +57,35 @@ class ImportReport:
                  created=len(self.created), updated=len(self.updated), unchanged=self.unchanged)
 
 
+VENDOR_FIELDS = ("slug", "name", "hq_country", "website", "description", "wikidata",
+                 "opencorporates", "sites", "actions")
+PLATFORM_FIELDS = ("slug", "name", "owner", "hq_country", "description", "actions", "moderators")
+
+
+def _upsert(session: Session, known: dict[str, Any], record: dict, model: type,
+            record_of: Callable[[Any], dict], fields: tuple[str, ...], now: Any,
+            report: ImportReport, written: list, *,
+            then: Callable[[Any, dict, dict | None], None] | None = None) -> None:
+    """Create or update the vendor or platform named by `record["slug"]` (one version up), or
+    count it unchanged; what changed goes to `written` for its Revision."""
+    entity = known.get(record["slug"])
+    before = record_of(entity) if entity else None
+    if before == record:
+        report.unchanged += 1
+        return
+    if entity is None:
+        entity = model(version=1, created_at=now)
+        session.add(entity)
+        known[record["slug"]] = entity
+    else:
+        entity.version += 1
+    _apply_simple(entity, record, fields)
+    entity.updated_at = now
+    if then is not None:
+        then(entity, record, before)
+    written.append((entity, before, record))
+
+
 def import_dataset(
     session: Session, dataset: Dataset, *, user_id: int | None = None, comment: str = "import",
     dry_run: bool = False, progress: Callable[[int], None] | None = None,
@@ -68,53 +97,29 @@ def import_dataset(
     """
     report = ImportReport()
     now = utcnow()
-    vendors = {v.slug: v for v in session.scalars(select(Vendor))}
     # Vendors, then platforms: one flush gives them their ids, then their revisions follow.
+    vendors = {v.slug: v for v in session.scalars(select(Vendor))}
     written: list[tuple[Any, dict | None, dict]] = []
     for record in dataset.vendors:
-        record = plain(record)
-        vendor = vendors.get(record["slug"])
-        before = vendor_record(vendor) if vendor else None
-        if before == record:
-            report.unchanged += 1
-            continue
-        if vendor is None:
-            vendor = Vendor(version=1, created_at=now)
-            session.add(vendor)
-            vendors[record["slug"]] = vendor
-        else:
-            vendor.version += 1
-        _apply_simple(vendor, record, ("slug", "name", "hq_country", "website", "description",
-                                       "wikidata", "opencorporates", "sites", "actions"))
-        vendor.updated_at = now
-        written.append((vendor, before, record))
+        _upsert(session, vendors, plain(record), Vendor, vendor_record, VENDOR_FIELDS, now,
+                report, written)
     _write_entities(session, written, "vendor", report, user_id, comment)
 
     platforms = {
         p.slug: p for p in session.scalars(select(Platform).options(selectinload(Platform.domains)))
     }
-    for record in dataset.platforms:
-        record = plain({k: v for k, v in record.items() if k != "claims"})
-        platform = platforms.get(record["slug"])
-        before = platform_record(platform) if platform else None
-        if before == record:
-            report.unchanged += 1
-            continue
-        if platform is None:
-            platform = Platform(version=1, created_at=now)
-            session.add(platform)
-            platforms[record["slug"]] = platform
-        else:
-            platform.version += 1
-        _apply_simple(platform, record, ("slug", "name", "owner", "hq_country", "description",
-                                         "actions", "moderators"))
+
+    def set_domains(platform: Platform, record: dict, before: dict | None) -> None:
         platform.domains = apply_domain_rules(platform.domains, record["domains"])
-        platform.updated_at = now
         if before is not None:
             # A changed platform's domains are written before the next platform's (a domain
             # moving between two platforms in one import).
             session.flush()
-        written.append((platform, before, record))
+
+    for record in dataset.platforms:
+        _upsert(session, platforms, plain({k: v for k, v in record.items() if k != "claims"}),
+                Platform, platform_record, PLATFORM_FIELDS, now, report, written,
+                then=set_domains)
     _write_entities(session, written, "platform", report, user_id, comment)
 
     claims = {
@@ -166,12 +171,13 @@ def import_dataset(
 
 
 def _write_entities(session: Session, written: list, entity: str, report: ImportReport,
-                    user_id: int | None, comment: str) -> None:
+                    user_id: int | None, comment: str, *, key: str = "slug") -> None:
+    """Flush what `written` holds, then note each entry and record its Revision; empties it."""
     if not written:
         return
     session.flush()
     for obj, before, record in written:
-        _note(report, entity, record["slug"], before)
+        _note(report, entity, record[key], before)
         record_revision(session, obj, "create" if before is None else "update", before, record,
                         user_id=user_id, comment=comment)
     written.clear()
@@ -179,14 +185,7 @@ def _write_entities(session: Session, written: list, entity: str, report: Import
 
 def _write_claims(session: Session, batch: list, report: ImportReport, user_id: int | None,
                   comment: str) -> None:
-    if not batch:
-        return
-    session.flush()
-    for claim, before, record in batch:
-        _note(report, "claim", record["id"], before)
-        record_revision(session, claim, "create" if before is None else "update", before, record,
-                        user_id=user_id, comment=comment)
-    batch.clear()
+    _write_entities(session, batch, "claim", report, user_id, comment, key="id")
 
 
 def _claim_row(record: dict[str, Any], user_id: int | None, now: dt.datetime) -> dict[str, Any]:
