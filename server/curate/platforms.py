@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import domains, operations
 from ..db import get_session
-from ..models import Claim, Domain, PendingChange, Platform, claim_platforms
+from ..models import Claim, Domain, Platform, claim_platforms
 from ..records import platform_record
-from . import bp, history
-from .access import actor, on_failure, role_required
+from . import bp, editing
+from .access import role_required
 from .forms import PlatformForm, parse_rules, platform_form_data
 
 
@@ -102,13 +102,8 @@ def platform_new():
         return _render(form, None, preview=rules_preview(form, None))
     if not form.validate_on_submit():
         return _render(form, None, status=422)
-    on_failure(lambda error: _render(form, None, status=422,
-                                     loose=form.place_errors(error.fields))
-               if isinstance(error, operations.Invalid) else None)
-    platform = operations.create_platform(get_session(), form.to_record(), user=actor(),
-                                  comment=form.comment.data)
-    flash(_("Platform %(name)s created.", name=platform.name), "success")
-    return redirect(url_for("curate.platform", platform_id=platform.id))
+    return editing.save_new("platform", form, _render, operations.create_platform,
+                            lambda platform: _("Platform %(name)s created.", name=platform.name))
 
 
 @bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
@@ -124,48 +119,18 @@ def platform_edit(platform_id: int):
         return _render(form, platform, preview=rules_preview(form, platform))
     if not form.validate_on_submit():
         return _render(form, platform, status=422)
-    submitted = form.to_record()
-
-    def failed(error):
-        if isinstance(error, operations.Invalid):
-            return _render(form, platform, status=422, loose=form.place_errors(error.fields))
-        if isinstance(error, operations.Conflict):
-            context = history.conflict_context(platform, error, submitted=submitted,
-                                               expected_version=form.version.data)
-            form.version.data = str(platform.version)
-            return _render(form, platform, status=409, conflict=context)
-        return None
-
-    on_failure(failed)
-    changed = operations.update_platform(get_session(), platform, submitted, user=actor(),
-                                   expected_version=form.version.data,
-                                   comment=form.comment.data)
-    if not changed:
-        flash(_("Nothing changed, so nothing was saved."), "info")
-    elif isinstance(changed, PendingChange):
-        flash(_("Your change waits for another curator's review: published claims stand on "
-                "this entry, so the live version stays until the change is published."),
-              "success")
-        return redirect(url_for("curate.change", change_id=changed.id))
-    else:
-        flash(_("Saved: version %(num)d.", num=platform.version), "success")
-    return redirect(url_for("curate.platform", platform_id=platform.id))
+    return editing.save_edit("platform", platform, form, _render, operations.update_platform)
 
 
 @bp.route("/platforms/<int:platform_id>/history")
 @role_required("contributor")
 def platform_history(platform_id: int):
     platform = _platform_or_404(platform_id)
-    return history.render_history(
-        platform, title=_("Platform %(name)s", name=platform.name),
-        back_url=url_for("curate.platform", platform_id=platform.id),
-        revert_endpoint="curate.platform_revert" if actor().has_role("curator") else None,
-        id_arg="platform_id")
+    return editing.history_page("platform", platform, _("Platform %(name)s", name=platform.name))
 
 
 @bp.route("/platforms/<int:platform_id>/revert/<int:revision_id>", methods=["GET", "POST"])
 @role_required("curator")
 def platform_revert(platform_id: int, revision_id: int):
     platform = _platform_or_404(platform_id)
-    return history.revert_view(platform, revision_id, history_url=url_for(
-        "curate.platform_history", platform_id=platform.id))
+    return editing.revert_page("platform", platform, revision_id)
