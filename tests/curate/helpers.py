@@ -150,3 +150,20 @@ def claim_by_key(app, key: str) -> Claim | None:
 def platform_id(app, slug: str = PLATFORM_SLUG) -> int:
     with app.app_context():
         return db.get_session().scalar(select(Platform.id).where(Platform.slug == slug))
+
+
+def stored_claim(app, people: dict[str, int], *, published: bool = False,
+                 **overrides: Any) -> int:
+    """A claim made by the curator through the operations (a draft), or, with `published`,
+    submitted by them and published by the reviewer; its id."""
+    with app.app_context():
+        session = db.get_session()
+        claim = operations.create_claim(session, a_claim(**overrides),
+                                        user=session.get(User, people["curator"]))
+        if published:
+            for action, who in (("submit", "curator"), ("publish", "reviewer")):
+                operations.change_claim_status(session, claim, action,
+                                               user=session.get(User, people[who]),
+                                               expected_version=claim.version)
+        session.commit()
+        return claim.id

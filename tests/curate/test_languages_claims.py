@@ -7,10 +7,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from server import db, operations
-from server.models import User
-
-from .helpers import a_claim, claim_by_key, claim_form, form_version, signed_in
+from .helpers import a_claim, claim_by_key, claim_form, form_version, signed_in, stored_claim
 
 
 def _text(page: str) -> str:
@@ -24,22 +21,8 @@ def _french(client, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-def _create(app, people, *, published: bool = False, **overrides) -> int:
-    with app.app_context():
-        session = db.get_session()
-        claim = operations.create_claim(session, a_claim(**overrides),
-                                        user=session.get(User, people["curator"]))
-        if published:
-            for action, who in (("submit", "curator"), ("publish", "reviewer")):
-                operations.change_claim_status(session, claim, action,
-                                               user=session.get(User, people[who]),
-                                               expected_version=claim.version)
-        session.commit()
-        return claim.id
-
-
 def test_the_list_of_claims_in_french(capp, people):
-    _create(capp, people)
+    stored_claim(capp, people)
     client = signed_in(capp, people["curator"])
     html = _french(client, "/curate/claims")
     text = _text(html)
@@ -55,7 +38,7 @@ def test_the_list_of_claims_in_french(capp, people):
 
 
 def test_a_claim_page_and_its_workflow_in_french(capp, people):
-    claim_id = _create(capp, people)
+    claim_id = stored_claim(capp, people)
     client = signed_in(capp, people["curator"])
     html = _french(client, f"/curate/claims/{claim_id}")
     text = _text(html)
@@ -104,7 +87,7 @@ def test_the_claim_form_and_its_messages_in_french(capp, people):
 
 
 def test_history_and_restore_in_french(capp, people):
-    claim_id = _create(capp, people)
+    claim_id = stored_claim(capp, people)
     client = signed_in(capp, people["reviewer"])
     page = _french(client, f"/curate/claims/{claim_id}/edit")
     assert "Modifier le fait" in _text(page)
@@ -137,7 +120,7 @@ def test_history_and_restore_in_french(capp, people):
 
 
 def test_a_change_waiting_for_review_in_french(capp, people):
-    claim_id = _create(capp, people, published=True)
+    claim_id = stored_claim(capp, people, published=True)
     author, reviewer = signed_in(capp, people["curator"]), signed_in(capp, people["reviewer"])
     page = _french(author, f"/curate/claims/{claim_id}/edit")
     assert "Ce fait est public." in _text(page)
@@ -172,7 +155,7 @@ def test_a_change_waiting_for_review_in_french(capp, people):
 
 
 def test_the_conflict_page_in_french(capp, people):
-    claim_id = _create(capp, people)
+    claim_id = stored_claim(capp, people)
     ada, grace = signed_in(capp, people["curator"]), signed_in(capp, people["reviewer"])
     ada_form = _french(ada, f"/curate/claims/{claim_id}/edit")
     grace_form = _french(grace, f"/curate/claims/{claim_id}/edit")

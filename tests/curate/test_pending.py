@@ -16,20 +16,19 @@ from server import db, operations
 from server.models import Claim, PendingChange, Platform, Revision, User, Vendor
 from server.records import claim_record, platform_record, vendor_record
 
-from .helpers import PLATFORM_HOST, PLATFORM_SLUG, a_claim, claim_form, form_version, signed_in
+from .helpers import (
+    PLATFORM_HOST,
+    PLATFORM_SLUG,
+    a_claim,
+    claim_form,
+    form_version,
+    signed_in,
+    stored_claim,
+)
 
 
 def _publish_claim(app, people, **overrides) -> int:
-    with app.app_context():
-        session = db.get_session()
-        claim = operations.create_claim(session, a_claim(**overrides),
-                                        user=session.get(User, people["curator"]))
-        for action, who in (("submit", "curator"), ("publish", "reviewer")):
-            operations.change_claim_status(session, claim, action,
-                                           user=session.get(User, people[who]),
-                                           expected_version=claim.version)
-        session.commit()
-        return claim.id
+    return stored_claim(app, people, published=True, **overrides)
 
 
 def _public_summary(app) -> str:
